@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything fastkafka needs to build, run and test, from Debian's packages.
+# Idempotent: a second run installs nothing new.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake make pkg-config clang-format
+  # fixed dependencies
+  libcaf-dev librdkafka-dev libboost1.81-dev libboost-json1.81-dev
+  # libraries we use instead of writing our own
+  libcli11-dev libspdlog-dev
+  # interoperability peers used by the tests
+  kcat python3 python3-kafka
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
