@@ -1,0 +1,2 @@
+#include "fastkafka/embedded_broker.hpp"
+int main() { return 0; }
