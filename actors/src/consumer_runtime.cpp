@@ -1,0 +1,413 @@
+#include "consumer_runtime.hpp"
+
+#include <cstring>
+#include <thread>
+
+#include "fastkafka/log.hpp"
+
+namespace fastkafka::detail {
+
+namespace {
+
+std::string partition_list(const rd_kafka_topic_partition_list_t* parts) {
+  std::string out;
+  for (int i = 0; i < parts->cnt; ++i) {
+    if (!out.empty())
+      out += ',';
+    out += std::to_string(parts->elems[i].partition);
+  }
+  return out;
+}
+
+bool cooperative(rd_kafka_t* rk) {
+  return std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+}
+
+} // namespace
+
+consumer_runtime::consumer_runtime(std::shared_ptr<const consumer_spec> spec,
+                                   std::string group_id,
+                                   producer_client* dead_letters)
+    : spec_(std::move(spec))
+    , group_id_(std::move(group_id))
+    , dead_letters_(dead_letters) {
+  // nop
+}
+
+consumer_runtime::~consumer_runtime() noexcept {
+  // shutdown() is the explicit, possibly blocking close; here only memory is
+  // released. Messages of a batch are never kept across calls.
+}
+
+std::shared_ptr<consumer_runtime>
+consumer_runtime::create(std::shared_ptr<const consumer_spec> spec,
+                         const client_options& options, std::string group_id,
+                         producer_client* dead_letters, std::string& err) {
+  std::shared_ptr<consumer_runtime> self{
+      new consumer_runtime(std::move(spec), std::move(group_id), dead_letters)};
+  auto values = effective_values(options, client_role::consumer);
+  self->max_poll_records_ = std::stoi(values.at("max_poll_records"));
+  self->commit_interval_ms_ = std::stoi(values.at("auto_commit_interval_ms"));
+  self->batch_.resize(static_cast<size_t>(self->max_poll_records_));
+  auto props = rdkafka_properties(options, client_role::consumer);
+  // At-least-once is not optional: the framework commits what its handlers
+  // finished, and nothing else.
+  props.emplace_back("group.id", self->group_id_);
+  props.emplace_back("enable.auto.commit", "false");
+  props.emplace_back("enable.auto.offset.store", "false");
+  props.emplace_back("enable.partition.eof", "false");
+  auto conf = make_conf(props, err);
+  if (!conf) {
+    err = "consumer " + self->spec_->name + ": " + err;
+    return nullptr;
+  }
+  route_logs(conf.get());
+  rd_kafka_conf_set_opaque(conf.get(), self.get());
+  rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance);
+  rd_kafka_conf_set_offset_commit_cb(conf.get(), on_commit);
+  self->rk_ = make_client(RD_KAFKA_CONSUMER, std::move(conf), err);
+  if (!self->rk_) {
+    err = "consumer " + self->spec_->name + ": " + err;
+    return nullptr;
+  }
+  rd_kafka_poll_set_consumer(self->rk_.get());
+  self->queue_.reset(rd_kafka_queue_get_consumer(self->rk_.get()));
+  tpl_ptr topics{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(topics.get(), self->spec_->topic.c_str(),
+                                    RD_KAFKA_PARTITION_UA);
+  if (auto rc = rd_kafka_subscribe(self->rk_.get(), topics.get())) {
+    err = "consumer " + self->spec_->name + ": cannot subscribe to " +
+          self->spec_->topic + ": " + rd_kafka_err2str(rc);
+    return nullptr;
+  }
+  log().info("consumer {} subscribed to {} (group {}, max_poll_records {})",
+             self->spec_->name, self->spec_->topic, self->group_id_,
+             self->max_poll_records_);
+  return self;
+}
+
+bool consumer_runtime::poll_once() {
+  if (closed_)
+    return true;
+  // Take what is there without waiting; if nothing is, wait for one message
+  // and then take the rest. A plain batch call would wait out its timeout
+  // whenever fewer than max_poll_records messages are available.
+  auto* msgs = batch_.data();
+  auto cap = batch_.size();
+  auto n = rd_kafka_consume_batch_queue(queue_.get(), 0, msgs, cap);
+  if (n == 0) {
+    if (auto* first = rd_kafka_consume_queue(queue_.get(), 100)) {
+      msgs[0] = first;
+      auto more =
+          rd_kafka_consume_batch_queue(queue_.get(), 0, msgs + 1, cap - 1);
+      n = 1 + (more > 0 ? more : 0);
+    }
+  }
+  failed_batch_ = false;
+  size_t count = n > 0 ? static_cast<size_t>(n) : 0;
+  for (size_t i = 0; i < count && !failed_batch_; ++i)
+    handle(msgs[i], i, count);
+  for (size_t i = 0; i < count; ++i)
+    rd_kafka_message_destroy(msgs[i]);
+  settle();
+  auto now = monotonic_ms();
+  // Commit on a cadence while busy, and at once when the topic ran dry so
+  // that an idle consumer's group shows no lag.
+  if (count == 0 || now - last_commit_ms_ >= commit_interval_ms_)
+    commit(false);
+  return !failed_batch_;
+}
+
+void consumer_runtime::handle(rd_kafka_message_t* msg, size_t index,
+                              size_t count) {
+  if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    handle_error_message(msg);
+    return;
+  }
+  auto* t = ledger_.open(msg->partition, msg->offset);
+  message_meta meta;
+  meta.topic = spec_->topic;
+  meta.partition = msg->partition;
+  meta.offset = msg->offset;
+  meta.timestamp_ms = rd_kafka_message_timestamp(msg, nullptr);
+  if (msg->key != nullptr)
+    meta.key =
+        std::string_view{static_cast<const char*>(msg->key), msg->key_len};
+  meta.value_size = msg->len;
+  std::string_view payload{static_cast<const char*>(msg->payload), msg->len};
+  decode_error derr;
+  current_ticket() = t;
+  try {
+    if (!spec_->invoke(payload, meta, derr)) {
+      log().warn("consumer {}: cannot decode message at {} [{}] offset {}: "
+                 "{}; sending it to {}",
+                 spec_->name, spec_->topic, msg->partition, msg->offset,
+                 derr.to_string(), spec_->dead_letter_topic);
+      dead_letter(msg, t, "decode", derr.to_string(), 1);
+    } else if (!attempts_.empty()) {
+      attempts_.erase({msg->partition, msg->offset});
+    }
+  } catch (const std::exception& e) {
+    current_ticket() = nullptr;
+    handler_failed(msg, t, e.what(), index, count);
+  } catch (...) {
+    current_ticket() = nullptr;
+    handler_failed(msg, t, "the handler threw a non-standard exception", index,
+                   count);
+  }
+  current_ticket() = nullptr;
+  ledger::close(t);
+}
+
+void consumer_runtime::handle_error_message(const rd_kafka_message_t* msg) {
+  auto now = monotonic_ms();
+  if (now - last_error_log_ms_ < 1000)
+    return;
+  last_error_log_ms_ = now;
+  log().warn("consumer {}: fetch from {} [{}] failed: {}", spec_->name,
+             msg->rkt ? rd_kafka_topic_name(msg->rkt) : spec_->topic.c_str(),
+             msg->partition, rd_kafka_message_errstr(msg));
+}
+
+bool consumer_runtime::handler_failed(rd_kafka_message_t* msg, ticket* t,
+                                      std::string what, size_t index,
+                                      size_t count) {
+  auto key = std::make_pair(msg->partition, msg->offset);
+  auto attempt = ++attempts_[key];
+  auto max_attempts = std::max(1, spec_->retry.max_attempts);
+  if (attempt >= max_attempts) {
+    log().error("consumer {}: handler failed on {} [{}] offset {} (attempt "
+                "{} of {}): {}; sending it to {}",
+                spec_->name, spec_->topic, msg->partition, msg->offset, attempt,
+                max_attempts, what, spec_->dead_letter_topic);
+    attempts_.erase(key);
+    current_ticket() = t;
+    dead_letter(msg, t, "handler", what, attempt);
+    current_ticket() = nullptr;
+    return true;
+  }
+  backoff_ = spec_->retry.backoff(attempt + 1);
+  log().error("consumer {}: handler failed on {} [{}] offset {} (attempt {} "
+              "of {}): {}; restarting in {} ms",
+              spec_->name, spec_->topic, msg->partition, msg->offset, attempt,
+              max_attempts, what, backoff_.count());
+  failure_ = std::move(what);
+  failed_batch_ = true;
+  // This message and everything after it in the batch will be fetched again
+  // after the seek; whatever the failed call produced must not let its
+  // offset be committed.
+  ledger_.discard_from(t);
+  std::map<int32_t, int64_t> rewind{{msg->partition, msg->offset}};
+  for (size_t i = index + 1; i < count; ++i) {
+    auto* later = batch_[i];
+    if (later->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+      rewind.emplace(later->partition, later->offset);
+  }
+  seek({rewind.begin(), rewind.end()});
+  return false;
+}
+
+void consumer_runtime::dead_letter(const rd_kafka_message_t* msg, ticket* t,
+                                   const char* reason, const std::string& error,
+                                   int attempts) {
+  headers_ptr hdrs{rd_kafka_headers_new(7)};
+  auto add = [&](const char* name, const std::string& value) {
+    rd_kafka_header_add(hdrs.get(), name, -1, value.data(),
+                        static_cast<ssize_t>(value.size()));
+  };
+  add(dlq_header::reason, reason);
+  add(dlq_header::error, error);
+  add(dlq_header::topic, spec_->topic);
+  add(dlq_header::partition, std::to_string(msg->partition));
+  add(dlq_header::offset, std::to_string(msg->offset));
+  add(dlq_header::consumer, spec_->name);
+  add(dlq_header::attempts, std::to_string(attempts));
+  std::string_view key;
+  if (msg->key != nullptr)
+    key = {static_cast<const char*>(msg->key), msg->key_len};
+  std::string_view value{static_cast<const char*>(msg->payload), msg->len};
+  std::string err;
+  auto* saved = current_ticket();
+  current_ticket() = t;
+  bool ok = dead_letters_ != nullptr &&
+            dead_letters_->send(key, value, err, std::move(hdrs),
+                                &spec_->dead_letter_topic);
+  current_ticket() = saved;
+  if (!ok) {
+    // Not sent and not handled: the offset must not be committed, so the
+    // message comes back instead of vanishing.
+    log().error("consumer {}: cannot dead-letter {} [{}] offset {}: {}",
+                spec_->name, spec_->topic, msg->partition, msg->offset,
+                dead_letters_ ? err : std::string{"no dead-letter producer"});
+    t->failed.store(true, std::memory_order_relaxed);
+  }
+}
+
+void consumer_runtime::settle() {
+  auto rewinds = ledger_.collect();
+  if (rewinds.empty())
+    return;
+  std::vector<std::pair<int32_t, int64_t>> positions;
+  for (auto& r : rewinds) {
+    log().warn("consumer {}: output of {} [{}] offset {} was not delivered; "
+               "consuming it again",
+               spec_->name, spec_->topic, r.partition, r.offset);
+    positions.emplace_back(r.partition, r.offset);
+  }
+  seek(positions);
+}
+
+void consumer_runtime::seek(
+    const std::vector<std::pair<int32_t, int64_t>>& positions) {
+  tpl_ptr parts{
+      rd_kafka_topic_partition_list_new(static_cast<int>(positions.size()))};
+  for (auto [partition, offset] : positions)
+    rd_kafka_topic_partition_list_add(parts.get(), spec_->topic.c_str(),
+                                      partition)
+        ->offset = offset;
+  if (auto* e = rd_kafka_seek_partitions(rk_.get(), parts.get(), 5000)) {
+    log().error("consumer {}: seek on {} failed: {}", spec_->name, spec_->topic,
+                rd_kafka_error_string(e));
+    rd_kafka_error_destroy(e);
+  }
+}
+
+void consumer_runtime::commit(bool sync,
+                              const rd_kafka_topic_partition_list_t* only) {
+  auto pending = ledger_.uncommitted();
+  if (pending.empty())
+    return;
+  tpl_ptr offsets{
+      rd_kafka_topic_partition_list_new(static_cast<int>(pending.size()))};
+  for (auto [partition, offset] : pending) {
+    if (only != nullptr &&
+        rd_kafka_topic_partition_list_find(only, spec_->topic.c_str(),
+                                           partition) == nullptr)
+      continue;
+    rd_kafka_topic_partition_list_add(offsets.get(), spec_->topic.c_str(),
+                                      partition)
+        ->offset = offset;
+  }
+  if (offsets->cnt == 0)
+    return;
+  last_commit_ms_ = monotonic_ms();
+  auto rc = rd_kafka_commit(rk_.get(), offsets.get(), sync ? 0 : 1);
+  if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    log().warn("consumer {}: commit of {} [{}] failed: {}", spec_->name,
+               spec_->topic, partition_list(offsets.get()),
+               rd_kafka_err2str(rc));
+    return;
+  }
+  // Optimistic for async commits: a failure reported by on_commit resets it
+  // so that the next commit sends the offsets again.
+  for (int i = 0; i < offsets->cnt; ++i) {
+    auto& e = offsets->elems[i];
+    ledger_.mark_committed(e.partition, e.offset);
+    committed_log_[e.partition] = e.offset;
+  }
+}
+
+void consumer_runtime::drain(const rd_kafka_topic_partition_list_t* only,
+                             int timeout_ms) {
+  auto deadline = monotonic_ms() + timeout_ms;
+  auto busy = [&] {
+    if (only == nullptr)
+      return ledger_.busy();
+    for (int i = 0; i < only->cnt; ++i)
+      if (ledger_.busy(only->elems[i].partition))
+        return true;
+    return false;
+  };
+  // Producer actors serve delivery reports on their own threads; waiting
+  // here only lets the ledger see them.
+  while (true) {
+    ledger_.collect();
+    if (!busy())
+      return;
+    if (monotonic_ms() > deadline) {
+      log().warn("consumer {}: {} messages still wait for their output to be "
+                 "acknowledged; their offsets stay uncommitted",
+                 spec_->name, ledger_.open_tickets());
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+void consumer_runtime::shutdown() {
+  if (closed_)
+    return;
+  drain(nullptr, 30000);
+  commit(true);
+  closed_ = true;
+  // Closing revokes the assignment (on_rebalance commits once more) and
+  // leaves the group so that partitions move to other members at once.
+  if (auto rc = rd_kafka_consumer_close(rk_.get()))
+    log().warn("consumer {}: close: {}", spec_->name, rd_kafka_err2str(rc));
+  std::string offsets;
+  for (auto [partition, offset] : committed_log_)
+    offsets += fmt::format(" [{}]={}", partition, offset);
+  log().info("consumer {} stopped; committed offsets of {}:{}", spec_->name,
+             spec_->topic, offsets.empty() ? " none" : offsets);
+  queue_.reset();
+}
+
+void consumer_runtime::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                    rd_kafka_topic_partition_list_t* parts,
+                                    void* opaque) noexcept {
+  auto* self = static_cast<consumer_runtime*>(opaque);
+  try {
+    bool coop = cooperative(rk);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      log().info("consumer {} (group {}): assigned {} [{}]", self->spec_->name,
+                 self->group_id_, self->spec_->topic, partition_list(parts));
+      if (coop) {
+        if (auto* e = rd_kafka_incremental_assign(rk, parts))
+          rd_kafka_error_destroy(e);
+      } else {
+        rd_kafka_assign(rk, parts);
+      }
+      return;
+    }
+    if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+      // Finish what was handed out for these partitions and commit it, so
+      // that the next owner starts exactly after it.
+      self->drain(parts, 10000);
+      self->commit(true, parts);
+      for (int i = 0; i < parts->cnt; ++i)
+        self->ledger_.forget(parts->elems[i].partition);
+      log().info("consumer {} (group {}): revoked {} [{}]", self->spec_->name,
+                 self->group_id_, self->spec_->topic, partition_list(parts));
+    } else {
+      log().error("consumer {}: rebalance failed: {}", self->spec_->name,
+                  rd_kafka_err2str(err));
+    }
+    if (coop) {
+      if (auto* e = rd_kafka_incremental_unassign(rk, parts))
+        rd_kafka_error_destroy(e);
+    } else {
+      rd_kafka_assign(rk, nullptr);
+    }
+  } catch (...) {
+    // Never let an exception into librdkafka.
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+void consumer_runtime::on_commit(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                 rd_kafka_topic_partition_list_t* offsets,
+                                 void* opaque) noexcept {
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET)
+    return;
+  auto* self = static_cast<consumer_runtime*>(opaque);
+  try {
+    log().warn("consumer {}: commit of {} [{}] failed: {}; will retry",
+               self->spec_->name, self->spec_->topic, partition_list(offsets),
+               rd_kafka_err2str(err));
+    for (int i = 0; i < offsets->cnt; ++i)
+      self->ledger_.uncommit(offsets->elems[i].partition);
+  } catch (...) {
+  }
+}
+
+} // namespace fastkafka::detail

@@ -1,0 +1,144 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "fastkafka/codecs/codec.hpp"
+#include "fastkafka/detail/ledger.hpp"
+#include "fastkafka/detail/rdkafka.hpp"
+#include "fastkafka/message.hpp"
+#include "fastkafka/options.hpp"
+
+namespace fastkafka {
+
+/// How often a handler is tried on one message before it is dead-lettered,
+/// and how long its actor waits before each new try.
+struct retry_policy {
+  /// Tries in all, the first one included; at least 1.
+  int max_attempts = 3;
+  /// Wait before the second try; doubles for each further one.
+  std::chrono::milliseconds initial_backoff{100};
+  /// Upper bound of the wait.
+  std::chrono::milliseconds max_backoff{5000};
+
+  /// The wait before try number `attempt` (2 for the first retry).
+  std::chrono::milliseconds backoff(int attempt) const noexcept;
+};
+
+/// Header names written on dead-lettered messages.
+namespace dlq_header {
+inline constexpr const char* reason = "fastkafka.dlq.reason";
+inline constexpr const char* error = "fastkafka.dlq.error";
+inline constexpr const char* topic = "fastkafka.dlq.topic";
+inline constexpr const char* partition = "fastkafka.dlq.partition";
+inline constexpr const char* offset = "fastkafka.dlq.offset";
+inline constexpr const char* consumer = "fastkafka.dlq.consumer";
+inline constexpr const char* attempts = "fastkafka.dlq.attempts";
+} // namespace dlq_header
+
+} // namespace fastkafka
+
+namespace fastkafka::detail {
+
+/// A started producer client; `send` may be called from any thread.
+class producer_client {
+public:
+  /// Creates the client; returns null and fills `err` on failure.
+  static std::unique_ptr<producer_client> create(std::string name,
+                                                 std::string topic,
+                                                 const client_options& options,
+                                                 std::string& err);
+
+  producer_client(const producer_client&) = delete;
+  producer_client& operator=(const producer_client&) = delete;
+  ~producer_client() noexcept;
+
+  /// Hands one message to librdkafka (copied); attaches the ticket of the
+  /// handler running on this thread, if any. Waits while librdkafka's queue
+  /// is full. Returns false (and fills `err`) on a non-retriable error.
+  bool send(std::string_view key, std::string_view value, std::string& err,
+            headers_ptr headers = nullptr, const std::string* topic = nullptr);
+
+  /// Serves delivery reports for up to `timeout_ms`.
+  void poll(int timeout_ms) noexcept;
+
+  /// Waits until every message was acknowledged or failed; returns how many
+  /// are still outstanding after `timeout_ms`.
+  int flush(int timeout_ms) noexcept;
+
+  const std::string& name() const noexcept { return name_; }
+  const std::string& topic() const noexcept { return topic_; }
+  uint64_t delivered() const noexcept { return delivered_.load(); }
+  uint64_t failed() const noexcept { return failed_.load(); }
+
+private:
+  producer_client(std::string name, std::string topic);
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
+                          void* opaque) noexcept;
+  void report_failure(const rd_kafka_message_t* msg) noexcept;
+
+  std::string name_;
+  std::string topic_;
+  kafka_ptr rk_;
+  topic_ptr rkt_;
+  std::atomic<uint64_t> delivered_{0};
+  std::atomic<uint64_t> failed_{0};
+  std::atomic<int64_t> last_failure_log_ms_{0};
+  std::atomic<uint64_t> suppressed_failures_{0};
+};
+
+/// Where a typed producer handle finds its client once the app runs.
+///
+/// The handle outlives runs of the app; `active` lets `detach` wait for
+/// calls in progress before the client is destroyed.
+struct producer_slot {
+  std::atomic<producer_client*> client{nullptr};
+  std::atomic<int32_t> active{0};
+  std::string name;
+  std::string topic;
+
+  /// Makes `c` the target of future sends.
+  void attach(producer_client* c) noexcept { client.store(c); }
+  /// Stops new sends and waits for those in progress.
+  void detach() noexcept;
+};
+
+/// Calls the user's handler for one payload; false means decoding failed.
+/// Exceptions from the handler propagate to the consumer actor.
+using invoke_fn = std::function<bool(
+    std::string_view payload, const message_meta& meta, decode_error& err)>;
+
+/// A `consumes` registration with its type erased.
+struct consumer_spec {
+  std::string name;
+  std::string topic;
+  std::string description;
+  std::string codec_name;
+  std::string content_type;
+  std::string dead_letter_topic;
+  client_options options;
+  retry_policy retry;
+  invoke_fn invoke;
+};
+
+/// A `produces` registration with its type erased.
+struct producer_spec {
+  std::string name;
+  std::string topic;
+  std::string description;
+  std::string codec_name;
+  std::string content_type;
+  client_options options;
+  std::shared_ptr<producer_slot> slot;
+};
+
+} // namespace fastkafka::detail

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "caf/type_id.hpp"
+
+// The project's one block of atoms (at most 10 characters each in CAF 0.17).
+CAF_BEGIN_TYPE_ID_BLOCK(fastkafka, caf::first_custom_type_id)
+
+CAF_ADD_ATOM(fastkafka, fastkafka, poll_atom, "fkpoll")
+CAF_ADD_ATOM(fastkafka, fastkafka, start_atom, "fkstart")
+CAF_ADD_ATOM(fastkafka, fastkafka, stop_atom, "fkstop")
+CAF_ADD_ATOM(fastkafka, fastkafka, restart_atom, "fkrestart")
+
+CAF_END_TYPE_ID_BLOCK(fastkafka)

@@ -1,0 +1,169 @@
+#include "fastkafka/app.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "caf/actor_cast.hpp"
+#include "caf/actor_system.hpp"
+#include "caf/scoped_actor.hpp"
+
+#include "fastkafka/actors/interfaces.hpp"
+#include "fastkafka/log.hpp"
+
+namespace fastkafka {
+
+struct app::running {
+  caf::actor_system* system = nullptr;
+  app_supervisor_actor supervisor;
+};
+
+app::app(app_config config)
+    : config_(std::move(config)) {
+  if (!config_.contact)
+    config_.contact = contact_info{};
+}
+
+app::~app() noexcept {
+  try {
+    stop();
+  } catch (...) {
+    // A destructor must not throw; stop() logs its own failures.
+  }
+}
+
+void app::add_consumer(detail::consumer_spec spec) {
+  if (running_)
+    throw config_error("consumes " + spec.name +
+                       ": register handlers before the app starts");
+  for (auto& c : consumers_)
+    if (c->name == spec.name)
+      throw config_error("consumes " + spec.name +
+                         ": a consumer of that name exists already");
+  consumers_.push_back(
+      std::make_shared<const detail::consumer_spec>(std::move(spec)));
+}
+
+void app::add_producer(detail::producer_spec spec) {
+  if (running_)
+    throw config_error("produces " + spec.name +
+                       ": register producers before the app starts");
+  for (auto& p : producers_)
+    if (p->name == spec.name)
+      throw config_error("produces " + spec.name +
+                         ": a producer of that name exists already");
+  producers_.push_back(
+      std::make_shared<const detail::producer_spec>(std::move(spec)));
+}
+
+std::vector<std::string> app::get_topics() const {
+  std::set<std::string> topics;
+  for (auto& c : consumers_)
+    topics.insert(c->topic);
+  for (auto& p : producers_)
+    topics.insert(p->topic);
+  return {topics.begin(), topics.end()};
+}
+
+std::string app::default_group_id(std::string_view registration) const {
+  std::string slug;
+  for (char c : config_.title) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u))
+      slug += static_cast<char>(std::tolower(u));
+    else if (!slug.empty() && slug.back() != '-')
+      slug += '-';
+  }
+  while (!slug.empty() && slug.back() == '-')
+    slug.pop_back();
+  if (slug.empty())
+    slug = "app";
+  return "fastkafka." + slug + "." + std::string{registration};
+}
+
+void app::start(caf::actor_system& system, start_options options) {
+  if (running_)
+    return;
+  if (options.bootstrap_servers.empty())
+    throw config_error("no bootstrap servers: declare a broker in "
+                       "kafka_brokers, pass --bootstrap-servers or set "
+                       "FASTKAFKA_BOOTSTRAP_SERVERS");
+  auto app_options = merge(config_.options, options.overrides);
+  // Every problem at once, so that a misconfigured deployment needs one
+  // round trip to fix.
+  std::vector<std::string> problems;
+  for (auto& p : validate(app_options))
+    problems.push_back("app options: " + p);
+  for (auto& c : consumers_)
+    for (auto& p : validate(c->options))
+      problems.push_back("consumes " + c->name + ": " + p);
+  for (auto& p : producers_)
+    for (auto& msg : validate(p->options))
+      problems.push_back("produces " + p->name + ": " + msg);
+  if (!problems.empty()) {
+    std::string text = "invalid configuration:";
+    for (auto& p : problems)
+      text += "\n  " + p;
+    throw config_error(text);
+  }
+  cluster_plan plan;
+  plan.broker_name = options.broker_name;
+  plan.bootstrap_servers = options.bootstrap_servers;
+  plan.app_title = config_.title;
+  plan.app_options = app_options;
+  for (auto& c : consumers_) {
+    plan.consumers.push_back(c);
+    if (c->options.group_id)
+      plan.group_ids.push_back(*c->options.group_id);
+    else if (app_options.group_id)
+      plan.group_ids.push_back(*app_options.group_id);
+    else
+      plan.group_ids.push_back(default_group_id(c->name));
+  }
+  plan.producers = producers_;
+  log().info("starting {} {} on broker {} ({})", config_.title, config_.version,
+             options.broker_name, options.bootstrap_servers);
+  auto sup = spawn_app_supervisor(system, {std::move(plan)});
+  caf::scoped_actor self{system};
+  caf::error failure;
+  self->request(sup, caf::infinite, start_atom_v)
+      .receive([](bool) {}, [&](caf::error& err) { failure = std::move(err); });
+  if (failure) {
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    throw std::runtime_error("cannot start " + config_.title + ": " +
+                             system.render(failure));
+  }
+  running_ = std::make_unique<running>(running{&system, sup});
+  log().info("{} started", config_.title);
+}
+
+void app::stop() {
+  if (!running_)
+    return;
+  auto r = std::move(running_);
+  log().info("stopping {}: draining consumers, then flushing producers",
+             config_.title);
+  caf::scoped_actor self{*r->system};
+  bool ok = false;
+  self->request(r->supervisor, caf::infinite, stop_atom_v)
+      .receive([&](bool res) { ok = res; },
+               [&](caf::error& err) {
+                 log().error("stopping {}: {}", config_.title,
+                             r->system->render(err));
+               });
+  if (ok)
+    log().info("{} stopped", config_.title);
+  else
+    log().error("{} stopped, but some output was not acknowledged",
+                config_.title);
+}
+
+bool app::is_started() const noexcept {
+  return running_ != nullptr;
+}
+
+caf::actor app::supervisor() const noexcept {
+  return running_ ? caf::actor_cast<caf::actor>(running_->supervisor)
+                  : caf::actor{};
+}
+
+} // namespace fastkafka

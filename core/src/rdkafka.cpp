@@ -1,0 +1,90 @@
+#include "fastkafka/detail/rdkafka.hpp"
+
+#include "fastkafka/options.hpp"
+
+namespace fastkafka::detail {
+
+conf_ptr
+make_conf(const std::vector<std::pair<std::string, std::string>>& properties,
+          std::string& err) {
+  conf_ptr conf{rd_kafka_conf_new()};
+  char buf[512];
+  for (auto& [key, value] : properties) {
+    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), buf,
+                          sizeof(buf)) != RD_KAFKA_CONF_OK) {
+      // librdkafka's reason names the property; the value is shown unless
+      // it is a secret.
+      err = "librdkafka rejected " + key + "=" +
+            (is_secret_option(key) ? std::string{"*****"} : value) + ": " + buf;
+      return nullptr;
+    }
+  }
+  return conf;
+}
+
+kafka_ptr make_client(rd_kafka_type_t type, conf_ptr conf, std::string& err) {
+  char buf[512];
+  // rd_kafka_new takes ownership of the configuration only on success.
+  kafka_ptr rk{rd_kafka_new(type, conf.get(), buf, sizeof(buf))};
+  if (!rk) {
+    err = std::string{"cannot create a Kafka "} +
+          (type == RD_KAFKA_CONSUMER ? "consumer" : "producer") + ": " + buf;
+    return nullptr;
+  }
+  conf.release();
+  return rk;
+}
+
+} // namespace fastkafka::detail
+
+#include <chrono>
+
+#include "fastkafka/log.hpp"
+
+namespace fastkafka::detail {
+
+namespace {
+
+void on_log(const rd_kafka_t* rk, int level, const char* facility,
+            const char* buf) noexcept {
+  try {
+    // syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug.
+    auto lvl = level <= 3   ? spdlog::level::err
+               : level == 4 ? spdlog::level::warn
+               : level <= 6 ? spdlog::level::info
+                            : spdlog::level::debug;
+    log().log(lvl, "librdkafka {} {}: {}", rd_kafka_name(rk), facility, buf);
+  } catch (...) {
+    // A log line is not worth corrupting librdkafka's thread.
+  }
+}
+
+void on_error(rd_kafka_t* rk, int err, const char* reason, void*) noexcept {
+  try {
+    auto code = static_cast<rd_kafka_resp_err_t>(err);
+    // All-brokers-down and transport errors are retried by librdkafka; they
+    // are warnings. Fatal errors end the client's usefulness.
+    if (code == RD_KAFKA_RESP_ERR__FATAL)
+      log().error("{}: fatal Kafka client error: {}", rd_kafka_name(rk),
+                  reason);
+    else
+      log().warn("{}: {} ({})", rd_kafka_name(rk), reason,
+                 rd_kafka_err2name(code));
+  } catch (...) {
+  }
+}
+
+} // namespace
+
+void route_logs(rd_kafka_conf_t* conf) {
+  rd_kafka_conf_set_log_cb(conf, on_log);
+  rd_kafka_conf_set_error_cb(conf, on_error);
+}
+
+int64_t monotonic_ms() noexcept {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch())
+      .count();
+}
+
+} // namespace fastkafka::detail

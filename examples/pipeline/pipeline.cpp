@@ -1,0 +1,13 @@
+// The pipeline service as a command-line program:
+//   pipeline run                         # Kafka on localhost:9092
+//   pipeline run --kafka-broker embedded # an in-process embedded broker
+//   pipeline run --bootstrap-servers 127.0.0.1:39092 --set group_id=replay-7
+
+#include "fastkafka/cli.hpp"
+#include "pipeline_app.hpp"
+
+int main(int argc, char** argv) {
+  fastkafka::app app{pipeline::config()};
+  pipeline::install(app);
+  return fastkafka::run_cli(app, argc, argv);
+}
