@@ -38,9 +38,9 @@ struct codec {
 /// Builds a codec from user functions: `decoder(bytes) -> T` (may throw; the
 /// exception text becomes the decode error) and `encoder(value) -> bytes`.
 template <class T, class Decoder, class Encoder>
-codec<T> make_custom_codec(Decoder decoder, Encoder encoder,
-                           std::string content_type
-                           = "application/octet-stream") {
+codec<T>
+make_custom_codec(Decoder decoder, Encoder encoder,
+                  std::string content_type = "application/octet-stream") {
   codec<T> result;
   result.name = "custom";
   result.content_type = std::move(content_type);
