@@ -666,7 +666,7 @@ bool decode_struct(const boost::json::value& v, T& out, decode_error& err) {
     seen.set(i);
     hint = i + 1;
   }
-  if (seen.count() != n) {
+  if (!seen.all()) { // all(), unlike count(), needs no popcount call
     for (std::size_t i = 0; i < n; ++i) {
       if (seen[i])
         continue;
