@@ -175,6 +175,7 @@ CAF_TEST(a broker that is down fails deliveries until it is up again) {
   auto err = produce_one(rk.get(), log, "faults", "while down", 10s);
   CAF_CHECK_NOT_EQUAL(err, RD_KAFKA_RESP_ERR_NO_ERROR);
   CAF_CHECK_NOT_EQUAL(err, RD_KAFKA_RESP_ERR__TIMED_OUT); // a report came
+  CAF_MESSAGE("delivery while down: " << rd_kafka_err2str(err));
   CAF_REQUIRE(!broker.set_up(1));
   // The producer reconnects within reconnect.backoff.max.ms; a message
   // produced now may still race the reconnect, so allow a few attempts.
@@ -193,10 +194,25 @@ CAF_TEST(retriable request errors are retried and others fail delivery) {
   auto rk = make_producer(broker, log);
   CAF_REQUIRE_EQUAL(produce_one(rk.get(), log, "faults", "warm-up"),
                     RD_KAFKA_RESP_ERR_NO_ERROR);
+  // The injected errors really reach the client: without retries the
+  // retriable one is what the delivery report says.
+  delivery_log no_retry_log;
+  auto no_retry =
+      make_client(RD_KAFKA_PRODUCER, broker.bootstrap_servers(),
+                  {{"message.send.max.retries", "0"}}, &no_retry_log);
+  CAF_REQUIRE_EQUAL(produce_one(no_retry.get(), no_retry_log, "faults", "w"),
+                    RD_KAFKA_RESP_ERR_NO_ERROR);
+  broker.push_request_errors(0, {RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS});
+  CAF_CHECK_EQUAL(produce_one(no_retry.get(), no_retry_log, "faults", "x"),
+                  RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+  // With retries the same errors are absorbed. (librdkafka retries a
+  // leader change without counting it against message.send.max.retries.)
   broker.push_request_errors(0, {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
-                                 RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION});
+                                 RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+                                 RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS});
   CAF_CHECK_EQUAL(produce_one(rk.get(), log, "faults", "retried"),
                   RD_KAFKA_RESP_ERR_NO_ERROR);
+  // A non-retriable error fails the delivery at once.
   broker.push_request_errors(0, {RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE});
   CAF_CHECK_EQUAL(produce_one(rk.get(), log, "faults", "rejected"),
                   RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);

@@ -24,6 +24,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/// Lets CAF's checks print librdkafka error codes by name (found by ADL).
+inline std::string to_string(rd_kafka_resp_err_t err) {
+  return rd_kafka_err2name(err);
+}
+
 namespace fastkafka::test {
 
 using namespace std::chrono_literals;
