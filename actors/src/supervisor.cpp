@@ -244,6 +244,7 @@ client_supervisor_impl(supervisor_ptr self, cluster_plan plan) {
           stop_all(self, [=](bool) mutable {
             rp.deliver(
                 caf::make_error(error_code::client_creation_failed, err));
+            self->quit();
           });
           return rp;
         }
@@ -312,7 +313,9 @@ void start_clusters(app_ptr self, size_t index,
   self->request(sup, caf::infinite, start_atom_v)
       .then([=](bool) { start_clusters(self, index + 1, rp); },
             [=](caf::error& err) mutable {
-              st.clusters.pop_back();
+              // The failed supervisor cleaned up after itself and quit; the
+              // ones started before it stop in reverse order.
+              self->state.clusters.pop_back();
               stop_clusters(self, [=](bool) mutable { rp.deliver(err); });
             });
 }

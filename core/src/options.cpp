@@ -28,9 +28,16 @@ constexpr auto both = client_role::both;
 
 // Keep the rows in the order of the fields of `client_options`.
 const std::array<option_info, 9> table{{
-    {"bootstrap_servers", "bootstrap.servers", both, option_kind::string},
-    {"client_id", "client.id", both, option_kind::string},
-    {"group_id", "group.id", consumer, option_kind::string},
+    {"bootstrap_servers",
+     "bootstrap.servers",
+     both,
+     option_kind::string,
+     {},
+     0,
+     0,
+     ""},
+    {"client_id", "client.id", both, option_kind::string, {}, 0, 0, ""},
+    {"group_id", "group.id", consumer, option_kind::string, {}, 0, 0, ""},
     {"auto_offset_reset", "auto.offset.reset", consumer, option_kind::choice,
      auto_offset_reset_values, 0, 0, "earliest"},
     {"acks", "acks", producer, option_kind::choice, acks_values, 0, 0, "1"},

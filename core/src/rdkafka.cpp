@@ -38,6 +38,7 @@ kafka_ptr make_client(rd_kafka_type_t type, conf_ptr conf, std::string& err) {
 } // namespace fastkafka::detail
 
 #include <chrono>
+#include <cstring>
 
 #include "fastkafka/log.hpp"
 
@@ -48,11 +49,13 @@ namespace {
 void on_log(const rd_kafka_t* rk, int level, const char* facility,
             const char* buf) noexcept {
   try {
-    // syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug.
-    auto lvl = level <= 3   ? spdlog::level::err
-               : level == 4 ? spdlog::level::warn
-               : level <= 6 ? spdlog::level::info
-                            : spdlog::level::debug;
+    // syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug. FAIL
+    // lines (connection failures) reach the error callback as well, which
+    // logs them once; here they would be a second line for the same event.
+    auto lvl = std::strcmp(facility, "FAIL") == 0 ? spdlog::level::debug
+               : level <= 3                       ? spdlog::level::err
+               : level == 4                       ? spdlog::level::warn
+                                                  : spdlog::level::debug;
     log().log(lvl, "librdkafka {} {}: {}", rd_kafka_name(rk), facility, buf);
   } catch (...) {
     // A log line is not worth corrupting librdkafka's thread.
