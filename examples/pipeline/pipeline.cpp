@@ -6,8 +6,10 @@
 #include "fastkafka/cli.hpp"
 #include "pipeline_app.hpp"
 
+// [snippet:main]
 int main(int argc, char** argv) {
   fastkafka::app app{pipeline::config()};
   pipeline::install(app);
   return fastkafka::run_cli(app, argc, argv);
 }
+// [snippet:main]

@@ -12,6 +12,7 @@
 
 namespace pipeline {
 
+// [snippet:model]
 /// One measurement as it arrives on `input` and leaves on `output`.
 struct InputData {
   int64_t id = 0;
@@ -21,7 +22,9 @@ struct InputData {
 
 // Boost.Describe gives the JSON codec (and later the docs) the field names.
 BOOST_DESCRIBE_STRUCT(InputData, (), (id, value, name))
+// [snippet:model]
 
+// [snippet:config]
 /// The app's declaration; `localhost:9092` is where a developer's Kafka
 /// usually is, as in FastKafka apps.
 inline fastkafka::app_config config() {
@@ -31,7 +34,9 @@ inline fastkafka::app_config config() {
       .version = "0.1.0",
       .kafka_brokers = {{"localhost", {{.url = "localhost", .port = 9092}}}}};
 }
+// [snippet:config]
 
+// [snippet:install]
 /// Registers the producer and the consumer on `app`.
 inline void install(fastkafka::app& app) {
   // Topic "output", inferred from the name minus "to_".
@@ -45,5 +50,6 @@ inline void install(fastkafka::app& app) {
       },
       {.description = "Doubles value and forwards the record to output"});
 }
+// [snippet:install]
 
 } // namespace pipeline

@@ -4,7 +4,7 @@
 
 #include "caf/test/unit_test.hpp"
 
-#include "rdkafka_helpers.hpp"
+#include "support/rdkafka_helpers.hpp"
 
 #include <set>
 

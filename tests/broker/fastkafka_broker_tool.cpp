@@ -4,7 +4,7 @@
 // bootstrap address is checked with clients nobody here wrote.
 #include "caf/test/unit_test.hpp"
 
-#include "rdkafka_helpers.hpp"
+#include "support/rdkafka_helpers.hpp"
 
 #include <regex>
 #include <set>

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "broker/rdkafka_helpers.hpp"
+#include "support/rdkafka_helpers.hpp"
 
 namespace fastkafka::test {
 

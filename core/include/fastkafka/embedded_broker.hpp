@@ -13,7 +13,8 @@ namespace fastkafka {
 struct embedded_broker_options {
   /// Number of mock brokers in the cluster.
   int brokers = 1;
-  /// Partitions of the topics created up front and of auto-created topics.
+  /// Partitions of the topics created up front (auto-created topics always
+  /// get 4: the 2.0.2 mock has no setting for it).
   int partitions = 4;
   /// Replication factor of created topics (at most `brokers`).
   int replication_factor = 1;
