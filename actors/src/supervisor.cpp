@@ -27,10 +27,12 @@ struct consumer_state {
 
 consumer_actor::behavior_type
 consumer_impl(consumer_actor::stateful_pointer<consumer_state> self,
-              std::shared_ptr<consumer_runtime> rt) {
+              std::shared_ptr<consumer_runtime> rt, bool polling) {
   // Each poll is a message to itself, so stop requests are seen between
   // batches; the actor is detached, so the blocking poll owns its thread.
-  self->send(self, poll_atom_v);
+  // Without `polling` it only waits for `stop`, to close on its own thread.
+  if (polling)
+    self->send(self, poll_atom_v);
   return {
       [=](poll_atom) {
         if (!rt->poll_once()) {
@@ -103,9 +105,9 @@ struct client_supervisor_state {
 using supervisor_ptr =
     client_supervisor_actor::stateful_pointer<client_supervisor_state>;
 
-void spawn_consumer(supervisor_ptr self, size_t index) {
+void spawn_consumer(supervisor_ptr self, size_t index, bool polling = true) {
   auto& mc = self->state.consumers[index];
-  mc.actor = self->spawn<caf::detached>(consumer_impl, mc.runtime);
+  mc.actor = self->spawn<caf::detached>(consumer_impl, mc.runtime, polling);
   mc.running = true;
   self->monitor(mc.actor);
 }
@@ -190,13 +192,14 @@ void stop_all(supervisor_ptr self, std::function<void(bool)> done) {
               });
     }
   };
+  // A consumer waiting for its restart gets an actor that only closes it:
+  // closing blocks, and blocking belongs on a thread of its own.
+  for (size_t i = 0; i < st.consumers.size(); ++i)
+    if (!st.consumers[i].running)
+      spawn_consumer(self, i, false);
   std::vector<consumer_actor> running;
   for (auto& mc : st.consumers)
-    if (mc.running)
-      running.push_back(mc.actor);
-  for (auto& mc : st.consumers)
-    if (!mc.running)
-      mc.runtime->shutdown(); // waiting for a restart: close it here
+    running.push_back(mc.actor);
   if (running.empty()) {
     stop_producers();
     return;

@@ -208,6 +208,40 @@ CAF_TEST(the broker going away loses nothing) {
   CAF_CHECK(committed_to_end("fastkafka.pipeline.on_input"));
 }
 
+CAF_TEST(
+    a stop during a restart backoff closes without committing the failure) {
+  app svc{pipeline::config()};
+  auto to_output = svc.produces<InputData>("to_output");
+  std::atomic<int> failures{0};
+  std::atomic<int32_t> failed_partition{-1};
+  std::atomic<int64_t> failed_offset{-1};
+  svc.consumes<InputData>("on_input",
+                          [&](const InputData& m, const message_meta& meta) {
+                            if (m.id == 5) {
+                              failed_partition = meta.partition;
+                              failed_offset = meta.offset;
+                              ++failures;
+                              throw std::runtime_error("slow to recover");
+                            }
+                            to_output(InputData{m.id, m.value * 2, m.name});
+                          },
+                          {.retry = {.max_attempts = 3,
+                                     .initial_backoff = 20s,
+                                     .max_backoff = 20s}});
+  svc.start(sys, where());
+  CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 10)));
+  CAF_REQUIRE(eventually([&] { return failures.load() == 1; }));
+  auto before = std::chrono::steady_clock::now();
+  svc.stop();
+  auto took = std::chrono::steady_clock::now() - before;
+  CAF_CHECK_LESS(took, 10s);
+  CAF_CHECK_EQUAL(failures.load(), 1);
+  auto committed = test::committed_offsets(
+      bootstrap(), "fastkafka.pipeline.on_input", "input");
+  CAF_CHECK_LESS_OR_EQUAL(committed[failed_partition.load()],
+                          failed_offset.load());
+}
+
 CAF_TEST(the default group is derived from the title and the handler) {
   app svc{{.title = "Order Service v2!"}};
   CAF_CHECK_EQUAL(svc.default_group_id("on_orders"),
