@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/describe/members.hpp>
+
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 
@@ -173,6 +175,7 @@ public:
     spec.description = std::move(options.description);
     spec.codec_name = dec.name;
     spec.content_type = dec.content_type;
+    spec.schema = schema_of<T>();
     spec.dead_letter_topic = options.dead_letter_topic.empty()
                                  ? spec.topic + ".dlq"
                                  : std::move(options.dead_letter_topic);
@@ -207,6 +210,7 @@ public:
     spec.description = std::move(options.description);
     spec.codec_name = enc->name;
     spec.content_type = enc->content_type;
+    spec.schema = schema_of<T>();
     spec.options = std::move(options.options);
     spec.slot = std::make_shared<detail::producer_slot>();
     spec.slot->name = spec.name;
@@ -256,6 +260,14 @@ public:
   caf::actor supervisor() const noexcept;
 
 private:
+  template <class T>
+  static std::function<boost::json::object()> schema_of() {
+    if constexpr (boost::describe::has_describe_members<T>::value)
+      return [] { return json_schema<T>(); };
+    else
+      return {};
+  }
+
   void add_consumer(detail::consumer_spec spec);
   void add_producer(detail::producer_spec spec);
 

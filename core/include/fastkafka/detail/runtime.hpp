@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -124,6 +125,9 @@ struct consumer_spec {
   std::string description;
   std::string codec_name;
   std::string content_type;
+  /// JSON Schema of the payload type, for the docs; empty when the type is
+  /// not a described struct.
+  std::function<boost::json::object()> schema;
   std::string dead_letter_topic;
   client_options options;
   retry_policy retry;
@@ -137,6 +141,9 @@ struct producer_spec {
   std::string description;
   std::string codec_name;
   std::string content_type;
+  /// JSON Schema of the payload type, for the docs; empty when the type is
+  /// not a described struct.
+  std::function<boost::json::object()> schema;
   client_options options;
   std::shared_ptr<producer_slot> slot;
 };
