@@ -1,5 +1,6 @@
 #include "consumer_runtime.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -21,6 +22,31 @@ std::string partition_list(const rd_kafka_topic_partition_list_t* parts) {
 
 bool cooperative(rd_kafka_t* rk) {
   return std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+}
+
+message_meta meta_of(const rd_kafka_message_t* msg, const std::string& topic) {
+  message_meta meta;
+  meta.topic = topic;
+  meta.partition = msg->partition;
+  meta.offset = msg->offset;
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  meta.timestamp_ms = rd_kafka_message_timestamp(msg, &type);
+  meta.timestamp_type = type == RD_KAFKA_TIMESTAMP_CREATE_TIME
+                            ? timestamp_kind::create_time
+                        : type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME
+                            ? timestamp_kind::log_append_time
+                            : timestamp_kind::none;
+  if (msg->key != nullptr)
+    meta.key =
+        std::string_view{static_cast<const char*>(msg->key), msg->key_len};
+  meta.key_size = msg->key_len;
+  meta.value_size = msg->len;
+  meta.raw = msg;
+  return meta;
+}
+
+std::string_view payload_of(const rd_kafka_message_t* msg) {
+  return {static_cast<const char*>(msg->payload), msg->len};
 }
 
 } // namespace
@@ -105,10 +131,14 @@ bool consumer_runtime::poll_once() {
   }
   failed_batch_ = false;
   size_t count = n > 0 ? static_cast<size_t>(n) : 0;
-  for (size_t i = 0; i < count && !failed_batch_; ++i)
-    handle(msgs[i], i, count);
+  if (spec_->invoke_batch)
+    handle_batches(count);
+  else
+    for (size_t i = 0; i < count && !failed_batch_; ++i)
+      handle(msgs[i], i, count);
   for (size_t i = 0; i < count; ++i)
     rd_kafka_message_destroy(msgs[i]);
+  producer_client::poll_used_by_this_thread();
   settle();
   auto now = monotonic_ms();
   // Commit on a cadence while busy, and at once when the topic ran dry so
@@ -125,27 +155,20 @@ void consumer_runtime::handle(rd_kafka_message_t* msg, size_t index,
     return;
   }
   auto* t = ledger_.open(msg->partition, msg->offset);
-  message_meta meta;
-  meta.topic = spec_->topic;
-  meta.partition = msg->partition;
-  meta.offset = msg->offset;
-  meta.timestamp_ms = rd_kafka_message_timestamp(msg, nullptr);
-  if (msg->key != nullptr)
-    meta.key =
-        std::string_view{static_cast<const char*>(msg->key), msg->key_len};
-  meta.value_size = msg->len;
-  std::string_view payload{static_cast<const char*>(msg->payload), msg->len};
+  auto meta = meta_of(msg, spec_->topic);
   decode_error derr;
   current_ticket() = t;
   try {
-    if (!spec_->invoke(payload, meta, derr)) {
+    if (!spec_->invoke(payload_of(msg), meta, derr)) {
       log().warn("consumer {}: cannot decode message at {} [{}] offset {}: "
                  "{}; sending it to {}",
                  spec_->name, spec_->topic, msg->partition, msg->offset,
                  derr.to_string(), spec_->dead_letter_topic);
       dead_letter(msg, t, "decode", derr.to_string(), 1);
-    } else if (!attempts_.empty()) {
-      attempts_.erase({msg->partition, msg->offset});
+    } else {
+      spec_->handled->add(1);
+      if (!attempts_.empty())
+        attempts_.erase({msg->partition, msg->offset});
     }
   } catch (const std::exception& e) {
     current_ticket() = nullptr;
@@ -157,6 +180,104 @@ void consumer_runtime::handle(rd_kafka_message_t* msg, size_t index,
   }
   current_ticket() = nullptr;
   ledger::close(t);
+}
+
+void consumer_runtime::handle_batches(size_t count) {
+  // One call per partition, records in offset order; the partitions in the
+  // order their first record came.
+  groups_.clear();
+  for (size_t i = 0; i < count; ++i) {
+    auto* msg = batch_[i];
+    if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      handle_error_message(msg);
+      continue;
+    }
+    auto g = std::find_if(groups_.begin(), groups_.end(), [&](auto& group) {
+      return batch_[group.front()]->partition == msg->partition;
+    });
+    if (g == groups_.end())
+      groups_.push_back({i});
+    else
+      g->push_back(i);
+  }
+  for (size_t g = 0; g < groups_.size() && !failed_batch_; ++g)
+    handle_group(g);
+}
+
+void consumer_runtime::handle_group(size_t index) {
+  auto& group = groups_[index];
+  auto* first = batch_[group.front()];
+  auto* last = batch_[group.back()];
+  payloads_.clear();
+  metas_.clear();
+  for (auto i : group) {
+    payloads_.push_back(payload_of(batch_[i]));
+    metas_.push_back(meta_of(batch_[i], spec_->topic));
+  }
+  // One ticket for the group, at its last offset: nothing of the group is
+  // committed before the call returned and its output was acknowledged.
+  auto* t = ledger_.open(last->partition, last->offset);
+  std::vector<std::pair<size_t, decode_error>> failures;
+  current_ticket() = t;
+  try {
+    spec_->invoke_batch(payloads_, metas_, failures);
+    for (auto& [i, err] : failures) {
+      auto* msg = batch_[group[i]];
+      log().warn("consumer {}: cannot decode message at {} [{}] offset {}: "
+                 "{}; sending it to {}",
+                 spec_->name, spec_->topic, msg->partition, msg->offset,
+                 err.to_string(), spec_->dead_letter_topic);
+      dead_letter(msg, t, "decode", err.to_string(), 1);
+    }
+    spec_->handled->add(group.size() - failures.size());
+    if (!attempts_.empty())
+      attempts_.erase({first->partition, first->offset});
+  } catch (const std::exception& e) {
+    current_ticket() = nullptr;
+    group_failed(index, t, e.what());
+  } catch (...) {
+    current_ticket() = nullptr;
+    group_failed(index, t, "the handler threw a non-standard exception");
+  }
+  current_ticket() = nullptr;
+  ledger::close(t);
+}
+
+void consumer_runtime::group_failed(size_t index, ticket* t, std::string what) {
+  auto& group = groups_[index];
+  auto* first = batch_[group.front()];
+  auto last_offset = batch_[group.back()]->offset;
+  auto key = std::make_pair(first->partition, first->offset);
+  auto attempt = ++attempts_[key];
+  auto max_attempts = std::max(1, spec_->retry.max_attempts);
+  if (attempt >= max_attempts) {
+    log().error("consumer {}: batch handler failed on {} [{}] offsets {}-{} "
+                "(attempt {} of {}): {}; sending the batch to {}",
+                spec_->name, spec_->topic, first->partition, first->offset,
+                last_offset, attempt, max_attempts, what,
+                spec_->dead_letter_topic);
+    attempts_.erase(key);
+    current_ticket() = t;
+    for (auto i : group)
+      dead_letter(batch_[i], t, "handler", what, attempt);
+    current_ticket() = nullptr;
+    return;
+  }
+  backoff_ = spec_->retry.backoff(attempt + 1);
+  log().error("consumer {}: batch handler failed on {} [{}] offsets {}-{} "
+              "(attempt {} of {}): {}; restarting in {} ms",
+              spec_->name, spec_->topic, first->partition, first->offset,
+              last_offset, attempt, max_attempts, what, backoff_.count());
+  failure_ = std::move(what);
+  failed_batch_ = true;
+  ledger_.discard_from(t);
+  // This group and every group after it are fetched again after the seek.
+  std::vector<std::pair<int32_t, int64_t>> rewind;
+  for (size_t g = index; g < groups_.size(); ++g) {
+    auto* msg = batch_[groups_[g].front()];
+    rewind.emplace_back(msg->partition, msg->offset);
+  }
+  seek(rewind);
 }
 
 void consumer_runtime::handle_error_message(const rd_kafka_message_t* msg) {
@@ -321,6 +442,7 @@ void consumer_runtime::drain(const rd_kafka_topic_partition_list_t* only,
   // Producer actors serve delivery reports on their own threads; waiting
   // here only lets the ledger see them.
   while (true) {
+    producer_client::poll_used_by_this_thread();
     ledger_.collect();
     if (!busy())
       return;
@@ -347,6 +469,7 @@ void consumer_runtime::shutdown() {
   std::string offsets;
   for (auto [partition, offset] : committed_log_)
     offsets += fmt::format(" [{}]={}", partition, offset);
+  producer_client::forget_used_by_this_thread();
   log().info("consumer {} stopped; committed offsets of {}:{}", spec_->name,
              spec_->topic, offsets.empty() ? " none" : offsets);
   queue_.reset();

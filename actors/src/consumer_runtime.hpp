@@ -64,6 +64,9 @@ private:
                         void* opaque) noexcept;
 
   void handle(rd_kafka_message_t* msg, size_t index, size_t count);
+  void handle_batches(size_t count);
+  void handle_group(size_t index);
+  void group_failed(size_t index, ticket* t, std::string what);
   void handle_error_message(const rd_kafka_message_t* msg);
   bool handler_failed(rd_kafka_message_t* msg, ticket* t, std::string what,
                       size_t index, size_t count);
@@ -84,6 +87,10 @@ private:
   queue_ptr queue_;
   ledger ledger_;
   std::vector<rd_kafka_message_t*> batch_;
+  // Batch handlers: indexes into batch_ per partition, and the call's data.
+  std::vector<std::vector<size_t>> groups_;
+  std::vector<std::string_view> payloads_;
+  std::vector<message_meta> metas_;
   std::map<std::pair<int32_t, int64_t>, int> attempts_;
   std::map<int32_t, int64_t> committed_log_;
   int64_t last_commit_ms_ = 0;

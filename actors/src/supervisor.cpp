@@ -62,8 +62,11 @@ producer_impl(producer_actor::stateful_pointer<producer_state> self,
   self->send(self, poll_atom_v);
   return {
       [=](poll_atom) {
-        client->poll(50);
-        self->send(self, poll_atom_v);
+        // Zero-timeout polls on a timer: consumers serve the reports of
+        // what their handlers send; this catches the rest (sends from other
+        // threads) and leaves the actor free to see `stop` at once.
+        client->poll(0);
+        self->delayed_send(self, std::chrono::milliseconds(20), poll_atom_v);
       },
       [=](stop_atom) {
         auto left = client->flush(30000);

@@ -51,6 +51,7 @@
 #include "fastkafka/app.hpp"
 #include "fastkafka/embedded_broker.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/runtime_config.hpp"
 #include "pipeline_app.hpp"
 
 extern char** environ;
@@ -613,7 +614,7 @@ int run_framework(const settings& s) {
 
   handler_progress progress;
   progress.target = s.messages;
-  caf::actor_system_config cfg;
+  fastkafka::runtime_config cfg;
   caf::actor_system sys{cfg};
   auto config = pipeline::config();
   if (s.linger_ms >= 0)

@@ -13,6 +13,7 @@
 #include "fastkafka/app.hpp"
 #include "fastkafka/embedded_broker.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/runtime_config.hpp"
 
 namespace fastkafka {
 
@@ -102,7 +103,7 @@ int run(app& a, const run_args& args) {
                opts.bootstrap_servers);
   }
 
-  caf::actor_system_config cfg;
+  runtime_config cfg;
   caf::actor_system sys{cfg};
   try {
     a.start(sys, opts);

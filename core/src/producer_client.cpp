@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -68,12 +69,39 @@ producer_client::create(std::string name, std::string topic,
   return self;
 }
 
+namespace {
+
+// Producers that handlers on this thread sent to; usually one or two.
+std::vector<producer_client*>& used_by_this_thread() {
+  thread_local std::vector<producer_client*> used;
+  return used;
+}
+
+} // namespace
+
+void producer_client::poll_used_by_this_thread() noexcept {
+  auto& used = used_by_this_thread();
+  for (auto* client : used)
+    client->poll(0);
+  used.clear();
+}
+
+void producer_client::forget_used_by_this_thread() noexcept {
+  used_by_this_thread().clear();
+}
+
 bool producer_client::send(std::string_view key, std::string_view value,
                            std::string& err, headers_ptr headers,
                            const std::string* topic) {
   auto* t = current_ticket();
-  if (t != nullptr)
+  if (t != nullptr) {
     t->pending.fetch_add(1, std::memory_order_relaxed);
+    auto& used = used_by_this_thread();
+    if (used.empty() ||
+        (used.back() != this &&
+         std::find(used.begin(), used.end(), this) == used.end()))
+      used.push_back(this);
+  }
   bool waited = false;
   for (;;) {
     rd_kafka_resp_err_t rc;

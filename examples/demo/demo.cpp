@@ -20,6 +20,7 @@
 #include "fastkafka/app.hpp"
 #include "fastkafka/embedded_broker.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/runtime_config.hpp"
 #include "pipeline_app.hpp"
 
 using pipeline::InputData;
@@ -60,7 +61,7 @@ int main(int argc, char** argv) {
         ++received;
       });
 
-  caf::actor_system_config cfg;
+  fastkafka::runtime_config cfg;
   caf::actor_system sys{cfg};
   service.start(sys, {.broker_name = "embedded",
                       .bootstrap_servers = broker.bootstrap_servers()});

@@ -13,6 +13,7 @@
 #include "caf/actor_system_config.hpp"
 
 #include "fastkafka/embedded_broker.hpp"
+#include "fastkafka/runtime_config.hpp"
 #include "pipeline_app.hpp"
 #include "support/kafka_checks.hpp"
 
@@ -53,7 +54,7 @@ std::multiset<int64_t> output_ids(const std::vector<test::record>& records) {
 struct fixture {
   embedded_broker broker{
       {.partitions = 4, .topics = {"input", "output", "input.dlq"}}};
-  caf::actor_system_config cfg;
+  fastkafka::runtime_config cfg;
   caf::actor_system sys{cfg};
 
   start_options where() {

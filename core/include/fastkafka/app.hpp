@@ -62,6 +62,8 @@ struct consumes_options {
   /// Where messages go that cannot be decoded or handled;
   /// `<topic>.dlq` when empty.
   std::string dead_letter_topic;
+  /// Logs this handler's throughput when set.
+  std::optional<benchmark_options> benchmark;
 };
 
 /// Settings of one `produces` registration.
@@ -77,6 +79,8 @@ struct produces_options {
   client_options options;
   /// How `T` becomes a payload; JSON when empty.
   std::optional<codec<T>> encoder;
+  /// Logs this producer's throughput when set.
+  std::optional<benchmark_options> benchmark;
 };
 
 /// Thrown by a producer call that cannot hand its message to Kafka.
@@ -85,11 +89,27 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// One Kafka header: a name and a value of bytes.
+using header = std::pair<std::string, std::string>;
+
+/// A message with a key and headers (FastKafka's `KafkaEvent`, plus
+/// headers). With `T = std::vector<U>` every element is sent with the same
+/// key and headers.
+template <class T>
+struct event {
+  /// The payload.
+  T message;
+  /// The key; empty for none (the partitioner then picks at random).
+  std::string key;
+  /// Headers sent with the message, in order.
+  std::vector<header> headers;
+};
+
 /// A callable handle that sends `T` values to one topic.
 ///
 /// Calls encode and enqueue on the caller's thread (no actor hop); inside a
 /// consumer handler, the input offset is committed only after the broker
-/// acknowledged what the call sent.
+/// acknowledged what the call sent. Each form returns what it sent.
 template <class T>
 class producer {
 public:
@@ -100,25 +120,47 @@ public:
     // nop
   }
 
-  /// Sends `value` and returns it.
+  /// Sends `value` without a key.
   T operator()(T value) const {
     send(value);
     return value;
   }
 
-  /// Sends `value` with an optional key.
-  void send(const T& value, std::string_view key = {}) const {
+  /// Sends `ev.message` with its key and headers.
+  event<T> operator()(event<T> ev) const {
+    send(ev.message, ev.key, ev.headers);
+    return ev;
+  }
+
+  /// Sends every element of `batch`, in order.
+  std::vector<T> operator()(std::vector<T> batch) const {
+    for (auto& value : batch)
+      send(value);
+    return batch;
+  }
+
+  /// Sends every element of `ev.message` with the event's key and headers.
+  event<std::vector<T>> operator()(event<std::vector<T>> ev) const {
+    for (auto& value : ev.message)
+      send(value, ev.key, ev.headers);
+    return ev;
+  }
+
+  /// Sends `value` with an optional key and headers.
+  void send(const T& value, std::string_view key = {},
+            const std::vector<header>& headers = {}) const {
     thread_local std::string buffer;
     buffer.clear();
     codec_->encode(value, buffer);
-    send_bytes(key, buffer);
+    send_bytes(key, buffer, headers);
   }
 
   /// The topic this producer writes to.
   const std::string& topic() const noexcept { return slot_->topic; }
 
 private:
-  void send_bytes(std::string_view key, std::string_view bytes) const {
+  void send_bytes(std::string_view key, std::string_view bytes,
+                  const std::vector<header>& headers) const {
     auto& slot = *slot_;
     slot.active.fetch_add(1);
     struct leave {
@@ -129,9 +171,18 @@ private:
     if (client == nullptr)
       throw produce_error("producer " + slot.name +
                           ": the app is not running; start it first");
+    detail::headers_ptr hdrs;
+    if (!headers.empty()) {
+      hdrs.reset(rd_kafka_headers_new(headers.size()));
+      for (auto& [name, value] : headers)
+        rd_kafka_header_add(hdrs.get(), name.data(),
+                            static_cast<ssize_t>(name.size()), value.data(),
+                            static_cast<ssize_t>(value.size()));
+    }
     std::string err;
-    if (!client->send(key, bytes, err))
+    if (!client->send(key, bytes, err, std::move(hdrs)))
       throw produce_error("producer " + slot.name + ": " + err);
+    slot.sent.add(1);
   }
 
   std::shared_ptr<detail::producer_slot> slot_;
@@ -160,13 +211,27 @@ public:
   ~app() noexcept;
 
   /// Registers a handler for messages of type `T`. The topic is
-  /// `options.topic` or `name` minus `options.prefix`. The handler takes
-  /// `T&` or `const T&`, optionally followed by `const message_meta&`.
+  /// `options.topic` or `name` minus `options.prefix`.
+  ///
+  /// One message per call: the handler takes `T&` (or `const T&`),
+  /// optionally followed by `const message_meta&`. A batch per call (the
+  /// records one poll returned for a partition, at most `max_poll_records`):
+  /// it takes `std::vector<T>&`, optionally followed by
+  /// `const std::vector<message_meta>&`.
   template <class T, class F>
   void consumes(std::string name, F handler, consumes_options<T> options = {}) {
-    static_assert(std::is_invocable_v<F&, T&> ||
-                      std::is_invocable_v<F&, T&, const message_meta&>,
-                  "a consumes handler takes (T&) or (T&, const message_meta&)");
+    using batch = std::vector<T>;
+    using metas = std::vector<message_meta>;
+    constexpr bool one_with_meta =
+        std::is_invocable_v<F&, T&, const message_meta&>;
+    constexpr bool one = std::is_invocable_v<F&, T&>;
+    constexpr bool many_with_meta =
+        std::is_invocable_v<F&, batch&, const metas&>;
+    constexpr bool many = std::is_invocable_v<F&, batch&>;
+    static_assert(one || one_with_meta || many || many_with_meta,
+                  "a consumes handler takes (T&), (T&, const message_meta&), "
+                  "(std::vector<T>&) or (std::vector<T>&, const "
+                  "std::vector<message_meta>&)");
     auto topic = infer_topic("consumes", name, options.topic, options.prefix);
     auto dec = options.decoder ? std::move(*options.decoder) : json_codec<T>();
     detail::consumer_spec spec;
@@ -181,19 +246,49 @@ public:
                                  : std::move(options.dead_letter_topic);
     spec.options = std::move(options.options);
     spec.retry = options.retry;
-    // The decoded value is reused across messages so that its strings and
-    // vectors keep their capacity; decoders overwrite every field.
-    spec.invoke = [h = std::move(handler), dec = std::move(dec), value = T{}](
-                      std::string_view payload, const message_meta& meta,
-                      decode_error& err) mutable {
-      if (!dec.decode(payload, value, err))
-        return false;
-      if constexpr (std::is_invocable_v<F&, T&, const message_meta&>)
-        h(value, meta);
-      else
-        h(value);
-      return true;
-    };
+    spec.benchmark = options.benchmark;
+    if constexpr (one || one_with_meta) {
+      // The decoded value is reused across messages so that its strings and
+      // vectors keep their capacity; decoders overwrite every field.
+      spec.invoke = [h = std::move(handler), dec = std::move(dec), value = T{}](
+                        std::string_view payload, const message_meta& meta,
+                        decode_error& err) mutable {
+        if (!dec.decode(payload, value, err))
+          return false;
+        if constexpr (one_with_meta)
+          h(value, meta);
+        else
+          h(value);
+        return true;
+      };
+    } else {
+      spec.invoke_batch =
+          [h = std::move(handler), dec = std::move(dec), values = batch{},
+           good = metas{}](
+              std::span<const std::string_view> payloads,
+              std::span<const message_meta> all,
+              std::vector<std::pair<size_t, decode_error>>& failures) mutable {
+            values.resize(payloads.size());
+            good.clear();
+            size_t n = 0;
+            for (size_t i = 0; i < payloads.size(); ++i) {
+              decode_error err;
+              if (dec.decode(payloads[i], values[n], err)) {
+                good.push_back(all[i]);
+                ++n;
+              } else {
+                failures.emplace_back(i, std::move(err));
+              }
+            }
+            if (n == 0)
+              return;
+            values.resize(n);
+            if constexpr (many_with_meta)
+              h(values, good);
+            else
+              h(values);
+          };
+    }
     add_consumer(std::move(spec));
   }
 
@@ -212,12 +307,25 @@ public:
     spec.content_type = enc->content_type;
     spec.schema = schema_of<T>();
     spec.options = std::move(options.options);
+    spec.benchmark = options.benchmark;
     spec.slot = std::make_shared<detail::producer_slot>();
     spec.slot->name = spec.name;
     spec.slot->topic = spec.topic;
     auto slot = spec.slot;
     add_producer(std::move(spec));
     return producer<T>{std::move(slot), std::move(enc)};
+  }
+
+  /// Registers a producer that wraps `fn` (FastKafka's decorator form):
+  /// calling the result calls `fn` and sends what it returns (`T`,
+  /// `event<T>`, `std::vector<T>` or `event<std::vector<T>>`), and returns
+  /// that too.
+  template <class T, class F>
+  auto produces(std::string name, F fn, produces_options<T> options = {}) {
+    auto send = produces<T>(std::move(name), std::move(options));
+    return [send, fn = std::move(fn)](auto&&... args) {
+      return send(fn(std::forward<decltype(args)>(args)...));
+    };
   }
 
   /// The declared configuration.

@@ -2,8 +2,20 @@
 
 #include <cstdint>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace fastkafka {
+
+/// What a message's timestamp means.
+enum class timestamp_kind : uint8_t {
+  /// The broker sent no timestamp.
+  none,
+  /// Set by the producer when it created the message.
+  create_time,
+  /// Set by the broker when it appended the message to its log.
+  log_append_time,
+};
 
 /// Where a consumed message came from; views are valid during the call only.
 struct message_meta {
@@ -12,10 +24,19 @@ struct message_meta {
   int64_t offset = -1;
   /// Milliseconds since the epoch; -1 when the broker sent none.
   int64_t timestamp_ms = -1;
+  timestamp_kind timestamp_type = timestamp_kind::none;
   /// Empty when the message has no key.
   std::string_view key;
+  /// Size of the serialized key in bytes (0 without a key).
+  size_t key_size = 0;
   /// Size of the serialized value in bytes.
   size_t value_size = 0;
+  /// The librdkafka message (`const rd_kafka_message_t*`), for `headers()`.
+  const void* raw = nullptr;
+
+  /// The message's headers in order, parsed on demand (names and values
+  /// view the message, like `key`).
+  std::vector<std::pair<std::string_view, std::string_view>> headers() const;
 };
 
 } // namespace fastkafka

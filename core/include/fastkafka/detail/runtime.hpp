@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +37,14 @@ struct retry_policy {
   std::chrono::milliseconds backoff(int attempt) const noexcept;
 };
 
+/// Marks a registration for throughput logging by the benchmark actor.
+struct benchmark_options {
+  /// How often the throughput is sampled and logged.
+  std::chrono::milliseconds interval{1000};
+  /// How many intervals the average covers; all of them when unset.
+  std::optional<size_t> sliding_window_size;
+};
+
 /// Header names written on dead-lettered messages.
 namespace dlq_header {
 inline constexpr const char* reason = "fastkafka.dlq.reason";
@@ -49,6 +59,23 @@ inline constexpr const char* attempts = "fastkafka.dlq.attempts";
 } // namespace fastkafka
 
 namespace fastkafka::detail {
+
+/// Counts calls on a hot path for the benchmark actor.
+///
+/// A relaxed atomic increment: one uncontended instruction, no fence. The
+/// sampler reads it from another thread; exact interleaving does not matter.
+class call_counter {
+public:
+  void add(uint64_t n) noexcept {
+    count_.fetch_add(n, std::memory_order_relaxed);
+  }
+  uint64_t load() const noexcept {
+    return count_.load(std::memory_order_relaxed);
+  }
+
+private:
+  std::atomic<uint64_t> count_{0};
+};
 
 /// A started producer client; `send` may be called from any thread.
 class producer_client {
@@ -71,6 +98,15 @@ public:
 
   /// Serves delivery reports for up to `timeout_ms`.
   void poll(int timeout_ms) noexcept;
+
+  /// Serves, without waiting, the delivery reports of every producer that
+  /// handlers on this thread sent to since the last call. Consumers call it
+  /// after each batch: reports are then handled (and copies freed) on the
+  /// thread that made them, and tickets complete without a thread hop.
+  static void poll_used_by_this_thread() noexcept;
+
+  /// Forgets the producers this thread used (before they are destroyed).
+  static void forget_used_by_this_thread() noexcept;
 
   /// Waits until every message was acknowledged or failed; returns how many
   /// are still outstanding after `timeout_ms`.
@@ -104,6 +140,8 @@ private:
 struct producer_slot {
   std::atomic<producer_client*> client{nullptr};
   std::atomic<int32_t> active{0};
+  /// Messages handed to Kafka through this slot (for the benchmark actor).
+  call_counter sent;
   std::string name;
   std::string topic;
 
@@ -118,6 +156,14 @@ struct producer_slot {
 using invoke_fn = std::function<bool(
     std::string_view payload, const message_meta& meta, decode_error& err)>;
 
+/// Calls the user's batch handler for one partition's records; the indexes
+/// and errors of records that could not be decoded go to `failures` (those
+/// are not passed to the handler). Exceptions propagate.
+using invoke_batch_fn =
+    std::function<void(std::span<const std::string_view> payloads,
+                       std::span<const message_meta> metas,
+                       std::vector<std::pair<size_t, decode_error>>& failures)>;
+
 /// A `consumes` registration with its type erased.
 struct consumer_spec {
   std::string name;
@@ -131,7 +177,14 @@ struct consumer_spec {
   std::string dead_letter_topic;
   client_options options;
   retry_policy retry;
+  /// Set for handlers of one message per call.
   invoke_fn invoke;
+  /// Set for handlers of a batch per call.
+  invoke_batch_fn invoke_batch;
+  /// Messages handled (for the benchmark actor).
+  std::shared_ptr<call_counter> handled = std::make_shared<call_counter>();
+  /// Set when the registration is marked for benchmarking.
+  std::optional<benchmark_options> benchmark;
 };
 
 /// A `produces` registration with its type erased.
@@ -146,6 +199,8 @@ struct producer_spec {
   std::function<boost::json::object()> schema;
   client_options options;
   std::shared_ptr<producer_slot> slot;
+  /// Set when the registration is marked for benchmarking.
+  std::optional<benchmark_options> benchmark;
 };
 
 } // namespace fastkafka::detail
