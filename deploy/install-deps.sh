@@ -11,7 +11,9 @@ packages=(
   # libraries we use instead of writing our own
   libcli11-dev libspdlog-dev libbenchmark-dev
   # interoperability peers used by the tests
-  kcat python3 python3-kafka
+  kcat python3 python3-kafka python3-avro libavro-dev
+  # fuzzing the decoders (libFuzzer with ASan/UBSan)
+  clang libclang-rt-14-dev
 )
 
 missing=()
