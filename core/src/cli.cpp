@@ -11,6 +11,7 @@
 #include "caf/actor_system_config.hpp"
 
 #include "fastkafka/app.hpp"
+#include "fastkafka/docs/docs.hpp"
 #include "fastkafka/embedded_broker.hpp"
 #include "fastkafka/log.hpp"
 #include "fastkafka/runtime_config.hpp"
@@ -161,12 +162,16 @@ int run_cli(app& a, int argc, char** argv) {
       ->add_option("--embedded-partitions", args.partitions,
                    "Partitions of the topics the embedded broker creates")
       ->check(CLI::Range(1, 1000));
+  docs::cli_args docs_args;
+  auto* docs_cmd = docs::add_cli(cli, a, docs_args);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     auto rc = cli.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  if (docs_cmd->parsed())
+    return docs::run_cli(a, docs_args);
   return run(a, args);
 }
 

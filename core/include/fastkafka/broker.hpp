@@ -1,10 +1,27 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace fastkafka {
+
+/// How clients authenticate to a broker, for the documentation only: the
+/// docs turn it into AsyncAPI security schemes. It never holds secrets
+/// (passwords, tokens and keys belong in client options, which the docs
+/// never read).
+struct broker_security {
+  /// `security.protocol`: `PLAINTEXT`, `SSL`, `SASL_PLAINTEXT`, `SASL_SSL`.
+  std::string protocol = "PLAINTEXT";
+  /// `sasl.mechanism` under SASL: `PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`,
+  /// `GSSAPI` or `OAUTHBEARER`.
+  std::string sasl_mechanism;
+  /// Token endpoint for `OAUTHBEARER` (AsyncAPI's oauth2 flow needs one).
+  std::string oauth_token_url;
+  /// Free text for the documentation, e.g. where to get credentials.
+  std::string description;
+};
 
 /// One Kafka bootstrap broker as the app declares it (also fills the docs).
 struct kafka_broker {
@@ -16,6 +33,8 @@ struct kafka_broker {
   std::string description;
   /// Protocol name for the documentation (`kafka`, `kafka-secure`).
   std::string protocol = "kafka";
+  /// How clients authenticate, for the documentation; none when absent.
+  std::optional<broker_security> security;
 };
 
 /// Named broker sets: each name maps to one broker or a list of them.

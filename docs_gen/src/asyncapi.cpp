@@ -1,0 +1,398 @@
+#include "fastkafka/docs/asyncapi.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <boost/json.hpp>
+
+namespace fastkafka::docs {
+
+namespace json = boost::json;
+
+std::string_view to_string(asyncapi_version v) noexcept {
+  return v == asyncapi_version::v3_0_0 ? "3.0.0" : "2.6.0";
+}
+
+std::optional<asyncapi_version> parse_asyncapi_version(std::string_view text) {
+  if (text == "2.6.0" || text == "2.6")
+    return asyncapi_version::v2_6_0;
+  if (text == "3.0.0" || text == "3.0")
+    return asyncapi_version::v3_0_0;
+  return std::nullopt;
+}
+
+namespace {
+
+constexpr std::string_view defs_prefix = "#/$defs/";
+const std::string schemas_prefix = "#/components/schemas/";
+
+/// Rewrites JSON Schema references into component references: `$defs`
+/// move to `components/schemas`, and `#` (a recursive model) is the root.
+void rewrite_refs(json::value& v, const std::string& root) {
+  if (auto* obj = v.if_object()) {
+    if (auto* ref = obj->if_contains("$ref"); ref && ref->is_string()) {
+      std::string_view r = ref->get_string();
+      if (r == "#")
+        *ref = schemas_prefix + root;
+      else if (r.starts_with(defs_prefix))
+        *ref = schemas_prefix + std::string{r.substr(defs_prefix.size())};
+    }
+    for (auto& kv : *obj)
+      rewrite_refs(kv.value(), root);
+  } else if (auto* arr = v.if_array()) {
+    for (auto& e : *arr)
+      rewrite_refs(e, root);
+  }
+}
+
+json::object ref(std::string target) {
+  return json::object{{"$ref", std::move(target)}};
+}
+
+/// Escapes a JSON pointer token (RFC 6901).
+std::string pointer_token(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+json::object info_of(const app_description& app) {
+  json::object info;
+  info["title"] = app.title;
+  info["version"] = app.version;
+  if (!app.description.empty())
+    info["description"] = app.description;
+  info["contact"] = json::object{{"name", app.contact.name},
+                                 {"url", app.contact.url},
+                                 {"email", app.contact.email}};
+  // The app declares no license (app_config has none): the spec says
+  // nothing rather than invent one.
+  return info;
+}
+
+std::string scheme_id(const server_description& s) {
+  return s.id + "-security";
+}
+
+/// The AsyncAPI security scheme of a broker; none for plain PLAINTEXT.
+std::optional<json::object> scheme_of(const server_description& s,
+                                      asyncapi_version v) {
+  if (!s.security || s.security->protocol == "PLAINTEXT")
+    return std::nullopt;
+  auto& sec = *s.security;
+  json::object out;
+  auto& m = sec.sasl_mechanism;
+  if (sec.protocol == "SSL") {
+    out["type"] = "X509";
+  } else if (m == "PLAIN") {
+    out["type"] = "plain";
+  } else if (m == "SCRAM-SHA-256") {
+    out["type"] = "scramSha256";
+  } else if (m == "SCRAM-SHA-512") {
+    out["type"] = "scramSha512";
+  } else if (m == "GSSAPI") {
+    out["type"] = "gssapi";
+  } else { // OAUTHBEARER, checked by describe()
+    out["type"] = "oauth2";
+    json::object flow{{"tokenUrl", sec.oauth_token_url}};
+    flow[v == asyncapi_version::v3_0_0 ? "availableScopes" : "scopes"] =
+        json::object{};
+    out["flows"] = json::object{{"clientCredentials", std::move(flow)}};
+  }
+  std::string text = sec.protocol;
+  if (!m.empty())
+    text += " with SASL mechanism " + m;
+  if (!sec.description.empty())
+    text += ". " + sec.description;
+  out["description"] = std::move(text);
+  return out;
+}
+
+json::object servers_of(const app_description& app, asyncapi_version v,
+                        json::object& schemes) {
+  json::object servers;
+  for (auto& s : app.servers) {
+    json::object server;
+    // The port is a variable, as FastKafka writes it, so that readers can
+    // see and change it apart from the host.
+    auto address = s.host + ":{port}";
+    if (v == asyncapi_version::v3_0_0)
+      server["host"] = address;
+    else
+      server["url"] = address;
+    server["protocol"] = s.protocol;
+    if (!s.description.empty())
+      server["description"] = s.description;
+    server["variables"] = json::object{
+        {"port", json::object{{"default", std::to_string(s.port)}}}};
+    if (auto scheme = scheme_of(s, v)) {
+      auto id = scheme_id(s);
+      schemes[id] = std::move(*scheme);
+      json::array security;
+      if (v == asyncapi_version::v3_0_0)
+        security.emplace_back(ref("#/components/securitySchemes/" + id));
+      else
+        security.emplace_back(json::object{{id, json::array{}}});
+      server["security"] = std::move(security);
+    }
+    servers[s.id] = std::move(server);
+  }
+  return servers;
+}
+
+json::object message_of(const message_description& m, asyncapi_version v) {
+  json::object msg;
+  if (v == asyncapi_version::v2_6_0)
+    msg["messageId"] = m.name;
+  msg["name"] = m.name;
+  if (auto* t = m.payload.if_contains("title"))
+    msg["title"] = *t;
+  if (auto* d = m.payload.if_contains("description"))
+    msg["summary"] = *d;
+  msg["contentType"] = m.content_type;
+  if (!m.codec.empty())
+    msg["description"] = "Encoded by the `" + m.codec + "` codec.";
+  if (m.payload.empty())
+    msg["payload"] =
+        json::object{{"type", "string"},
+                     {"format", "binary"},
+                     {"description", "Bytes in the codec's own format"}};
+  else
+    msg["payload"] = ref(schemas_prefix + m.name);
+  // Extension points: registrations cannot declare keys and headers yet.
+  if (!m.headers.empty())
+    msg["headers"] = m.headers;
+  if (!m.key.empty())
+    msg["bindings"] = json::object{
+        {"kafka",
+         json::object{{"key", m.key},
+                      {"bindingVersion",
+                       v == asyncapi_version::v3_0_0 ? "0.5.0" : "0.4.0"}}}};
+  if (auto* ex = m.payload.if_contains("examples"); ex && ex->is_array()) {
+    json::array examples;
+    int i = 0;
+    for (auto& e : ex->get_array()) {
+      json::value payload = e;
+      examples.emplace_back(
+          json::object{{"name", m.name + "-example-" + std::to_string(++i)},
+                       {"payload", std::move(payload)}});
+    }
+    msg["examples"] = std::move(examples);
+  }
+  return msg;
+}
+
+/// Adds the payload schema of `m` and its nested models to `schemas`.
+void add_schemas(const message_description& m, json::object& schemas) {
+  if (m.payload.empty())
+    return;
+  json::value root = m.payload;
+  auto& obj = root.as_object();
+  if (auto* defs = obj.if_contains("$defs"); defs && defs->is_object()) {
+    for (auto& kv : defs->get_object()) {
+      // The first definition of a name wins: equal titles are the same
+      // model in one app.
+      if (schemas.contains(kv.key()))
+        continue;
+      json::value def = kv.value();
+      rewrite_refs(def, m.name);
+      schemas[kv.key()] = std::move(def);
+    }
+    obj.erase("$defs");
+  }
+  rewrite_refs(root, m.name);
+  schemas[m.name] = std::move(root);
+}
+
+json::array op_tags(operation_kind kind) {
+  return json::array{json::object{
+      {"name", kind == operation_kind::consume ? "consumers" : "producers"}}};
+}
+
+json::array root_tags(const app_description& app) {
+  bool consumes = false, produces = false;
+  for (auto& op : app.operations)
+    (op.kind == operation_kind::consume ? consumes : produces) = true;
+  json::array tags;
+  if (consumes)
+    tags.emplace_back(json::object{
+        {"name", "consumers"},
+        {"description", "Topics the app consumes (its `consumes` handlers)"}});
+  if (produces)
+    tags.emplace_back(json::object{
+        {"name", "producers"},
+        {"description", "Topics the app produces to (its `produces` calls)"}});
+  return tags;
+}
+
+json::object group_binding(const operation_description& op,
+                           asyncapi_version v) {
+  return json::object{
+      {"kafka",
+       json::object{{"groupId", json::object{{"type", "string"},
+                                             {"enum", json::array{json::value(
+                                                          op.group_id)}}}},
+                    {"bindingVersion",
+                     v == asyncapi_version::v3_0_0 ? "0.5.0" : "0.4.0"}}}};
+}
+
+/// Topics in order of first use.
+std::vector<std::string> topics_of(const app_description& app) {
+  std::vector<std::string> topics;
+  for (auto& op : app.operations)
+    if (std::find(topics.begin(), topics.end(), op.topic) == topics.end())
+      topics.push_back(op.topic);
+  return topics;
+}
+
+std::string channel_description(const app_description& app,
+                                const std::string& topic) {
+  std::string text;
+  for (auto& op : app.operations) {
+    if (op.topic != topic || op.description.empty())
+      continue;
+    if (text.find(op.description) != std::string::npos)
+      continue;
+    if (!text.empty())
+      text += "\n\n";
+    text += op.description;
+  }
+  return text;
+}
+
+json::object channels_v2(const app_description& app) {
+  json::object channels;
+  for (auto& topic : topics_of(app)) {
+    json::object channel;
+    if (auto d = channel_description(app, topic); !d.empty())
+      channel["description"] = std::move(d);
+    // FastKafka's mapping: a consumer is `subscribe`, a producer `publish`.
+    // AsyncAPI 2.x allows one operation of each kind per channel, so
+    // several registrations of one kind on one topic share it.
+    for (auto kind : {operation_kind::consume, operation_kind::produce}) {
+      std::vector<const operation_description*> ops;
+      for (auto& op : app.operations)
+        if (op.topic == topic && op.kind == kind)
+          ops.push_back(&op);
+      if (ops.empty())
+        continue;
+      json::object operation;
+      std::string id = ops.front()->id;
+      for (size_t i = 1; i < ops.size(); ++i)
+        id += "__" + ops[i]->id;
+      operation["operationId"] = id;
+      std::string description;
+      for (auto* op : ops) {
+        if (!description.empty())
+          description += "\n\n";
+        description += op->description.empty()
+                           ? "`" + op->id + "`"
+                           : "`" + op->id + "`: " + op->description;
+      }
+      operation["description"] = description;
+      operation["tags"] = op_tags(kind);
+      if (kind == operation_kind::consume && ops.size() == 1)
+        operation["bindings"] =
+            group_binding(*ops.front(), asyncapi_version::v2_6_0);
+      std::vector<std::string> messages;
+      for (auto* op : ops)
+        if (std::find(messages.begin(), messages.end(), op->message) ==
+            messages.end())
+          messages.push_back(op->message);
+      if (messages.size() == 1) {
+        operation["message"] = ref("#/components/messages/" + messages[0]);
+      } else {
+        json::array one_of;
+        for (auto& m : messages)
+          one_of.emplace_back(ref("#/components/messages/" + m));
+        operation["message"] = json::object{{"oneOf", std::move(one_of)}};
+      }
+      channel[kind == operation_kind::consume ? "subscribe" : "publish"] =
+          std::move(operation);
+    }
+    channels[topic] = std::move(channel);
+  }
+  return channels;
+}
+
+void channels_v3(const app_description& app, json::object& channels,
+                 json::object& operations) {
+  for (auto& topic : topics_of(app)) {
+    json::object channel;
+    channel["address"] = topic;
+    if (auto d = channel_description(app, topic); !d.empty())
+      channel["description"] = std::move(d);
+    json::object messages;
+    for (auto& op : app.operations)
+      if (op.topic == topic && !messages.contains(op.message))
+        messages[op.message] = ref("#/components/messages/" + op.message);
+    channel["messages"] = std::move(messages);
+    channels[topic] = std::move(channel);
+  }
+  for (auto& op : app.operations) {
+    json::object operation;
+    operation["action"] =
+        op.kind == operation_kind::consume ? "receive" : "send";
+    operation["channel"] = ref("#/channels/" + pointer_token(op.topic));
+    operation["title"] = op.id;
+    if (!op.description.empty())
+      operation["description"] = op.description;
+    operation["tags"] = op_tags(op.kind);
+    if (op.kind == operation_kind::consume)
+      operation["bindings"] = group_binding(op, asyncapi_version::v3_0_0);
+    operation["messages"] =
+        json::array{ref("#/channels/" + pointer_token(op.topic) + "/messages/" +
+                        pointer_token(op.message))};
+    operations[op.id] = std::move(operation);
+  }
+}
+
+} // namespace
+
+json::object to_asyncapi(const app_description& app, asyncapi_version v) {
+  json::object doc;
+  doc["asyncapi"] = to_string(v);
+  doc["id"] = "urn:fastkafka:" + slug(app.title);
+  auto info = info_of(app);
+  auto tags = root_tags(app);
+  if (v == asyncapi_version::v3_0_0 && !tags.empty())
+    info["tags"] = tags;
+  doc["info"] = std::move(info);
+  doc["defaultContentType"] = "application/json";
+  json::object schemes;
+  doc["servers"] = servers_of(app, v, schemes);
+  json::object messages;
+  json::object schemas;
+  for (auto& m : app.messages) {
+    messages[m.name] = message_of(m, v);
+    add_schemas(m, schemas);
+  }
+  if (v == asyncapi_version::v3_0_0) {
+    json::object channels, operations;
+    channels_v3(app, channels, operations);
+    doc["channels"] = std::move(channels);
+    doc["operations"] = std::move(operations);
+  } else {
+    doc["channels"] = channels_v2(app);
+  }
+  json::object components;
+  if (!messages.empty())
+    components["messages"] = std::move(messages);
+  if (!schemas.empty())
+    components["schemas"] = std::move(schemas);
+  if (!schemes.empty())
+    components["securitySchemes"] = std::move(schemes);
+  doc["components"] = std::move(components);
+  if (v == asyncapi_version::v2_6_0 && !tags.empty())
+    doc["tags"] = std::move(tags);
+  return doc;
+}
+
+} // namespace fastkafka::docs
