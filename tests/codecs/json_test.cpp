@@ -485,6 +485,22 @@ CAF_TEST(time points are RFC 3339) {
                            std::string{bad});
   }
   CAF_CHECK_EQUAL(error_of<tp>("0"), "$: expected string, got number");
+  // Found by fuzz_json: nanoseconds since the epoch end in 2262; this used
+  // to overflow (undefined behaviour) instead of failing.
+  CAF_CHECK_EQUAL(error_of<tp>("\"7162-01-01T00:00:00Z\""),
+                  "$: \"7162-01-01T00:00:00Z\" is out of range for the "
+                  "time_point type");
+  CAF_CHECK_EQUAL(error_of<tp>("\"1677-01-01T00:00:00Z\""),
+                  "$: \"1677-01-01T00:00:00Z\" is out of range for the "
+                  "time_point type");
+  // Coarser time points reach every RFC 3339 year.
+  CAF_CHECK(json_decode<sys_seconds>("\"9999-12-31T23:59:59Z\"") ==
+            sys_days{year{9999} / 12 / 31} + hours{23} + minutes{59} +
+                seconds{59});
+  CAF_CHECK(json_decode<sys_seconds>("\"1969-12-31T23:59:59.5Z\"") ==
+            sys_seconds{seconds{-1}});
+  CAF_CHECK(json_decode<tp>("\"1969-12-31T23:59:59.5Z\"") ==
+            tp{milliseconds{-500}});
 }
 
 CAF_TEST(string maps) {

@@ -440,9 +440,8 @@ bool decode_floating(const boost::json::value& v, F& out, decode_error& err) {
 }
 
 /// Parses RFC 3339 `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`.
-inline bool
-parse_rfc3339(std::string_view s,
-              std::chrono::sys_time<std::chrono::nanoseconds>& out) {
+inline bool parse_rfc3339(std::string_view s, std::chrono::sys_seconds& secs,
+                          std::chrono::nanoseconds& frac) {
   using namespace std::chrono;
   const char* p = s.data();
   const char* end = p + s.size();
@@ -513,8 +512,11 @@ parse_rfc3339(std::string_view s,
                      day{static_cast<unsigned>(d)}};
   if (!ymd.ok())
     return false;
-  out = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} +
-        nanoseconds{frac_ns} - minutes{offset_min};
+  // Seconds and fraction apart: years 0000..9999 overflow nanoseconds
+  // since the epoch, and the caller's time_point may be narrower still.
+  secs = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} -
+         minutes{offset_min};
+  frac = nanoseconds{frac_ns};
   return true;
 }
 
@@ -777,12 +779,22 @@ bool decode_value(const boost::json::value& v, T& out, decode_error& err) {
     if (!v.is_string()) [[unlikely]]
       return fail_kind(err, "string", v);
     std::string_view s{v.get_string().data(), v.get_string().size()};
-    std::chrono::sys_time<std::chrono::nanoseconds> tp;
-    if (!parse_rfc3339(s, tp))
+    std::chrono::sys_seconds secs;
+    std::chrono::nanoseconds frac;
+    if (!parse_rfc3339(s, secs, frac))
       return fail(err, "expected RFC 3339 date-time like "
                        "2026-11-24T15:10:00.123Z, got \"" +
                            std::string{s} + "\"");
-    out = std::chrono::floor<typename T::duration>(tp);
+    using D = typename T::duration;
+    // One second of headroom on both sides for the fraction and flooring.
+    constexpr auto max_s =
+        std::chrono::duration_cast<std::chrono::seconds>(D::max()).count() - 1;
+    auto n = secs.time_since_epoch().count();
+    if (n > max_s || n < -max_s) [[unlikely]]
+      return fail(err, "\"" + std::string{s} +
+                           "\" is out of range for the time_point type");
+    out = T{std::chrono::floor<D>(secs.time_since_epoch()) +
+            std::chrono::floor<D>(frac)};
     return true;
   } else if constexpr (is_described_enum_v<T>) {
     return decode_enum(v, out, err);
