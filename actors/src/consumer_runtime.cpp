@@ -231,7 +231,7 @@ void consumer_runtime::handle_group(size_t index) {
     }
     spec_->handled->add(group.size() - failures.size());
     if (!attempts_.empty())
-      attempts_.erase({first->partition, first->offset});
+      attempts_.erase({first->partition, int64_t{-1}});
   } catch (const std::exception& e) {
     current_ticket() = nullptr;
     group_failed(index, t, e.what());
@@ -247,7 +247,10 @@ void consumer_runtime::group_failed(size_t index, ticket* t, std::string what) {
   auto& group = groups_[index];
   auto* first = batch_[group.front()];
   auto last_offset = batch_[group.back()]->offset;
-  auto key = std::make_pair(first->partition, first->offset);
+  // Counted per partition, not per offset: after a seek the records may be
+  // cut into other batches, and the count must survive that. A batch that
+  // succeeds on the partition resets it.
+  auto key = std::make_pair(first->partition, int64_t{-1});
   auto attempt = ++attempts_[key];
   auto max_attempts = std::max(1, spec_->retry.max_attempts);
   if (attempt >= max_attempts) {

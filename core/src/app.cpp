@@ -6,6 +6,7 @@
 #include "caf/actor_cast.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/scoped_actor.hpp"
+#include "caf/send.hpp"
 
 #include "fastkafka/actors/interfaces.hpp"
 #include "fastkafka/log.hpp"
@@ -15,6 +16,9 @@ namespace fastkafka {
 struct app::running {
   caf::actor_system* system = nullptr;
   app_supervisor_actor supervisor;
+  std::stop_source tasks_stop;
+  std::vector<std::pair<std::string, background_actor>> tasks;
+  benchmark_actor benchmark;
 };
 
 app::app(app_config config)
@@ -53,6 +57,15 @@ void app::add_producer(detail::producer_spec spec) {
                          ": a producer of that name exists already");
   producers_.push_back(
       std::make_shared<const detail::producer_spec>(std::move(spec)));
+}
+
+void app::run_in_background(std::string name,
+                            std::function<void(std::stop_token)> task) {
+  if (running_)
+    throw config_error("run_in_background " + name +
+                       ": add background tasks before the app starts");
+  log().info("background task {} added", name);
+  tasks_.emplace_back(std::move(name), std::move(task));
 }
 
 std::vector<std::string> app::get_topics() const {
@@ -120,6 +133,8 @@ void app::start(caf::actor_system& system, start_options options) {
       plan.group_ids.push_back(default_group_id(c->name));
   }
   plan.producers = producers_;
+  if (config_.lifespan.enter)
+    config_.lifespan.enter();
   log().info("starting {} {} on broker {} ({})", config_.title, config_.version,
              options.broker_name, options.bootstrap_servers);
   auto sup = spawn_app_supervisor(system, {std::move(plan)});
@@ -129,10 +144,33 @@ void app::start(caf::actor_system& system, start_options options) {
       .receive([](bool) {}, [&](caf::error& err) { failure = std::move(err); });
   if (failure) {
     caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
-    throw std::runtime_error("cannot start " + config_.title + ": " +
-                             system.render(failure));
+    auto text = "cannot start " + config_.title + ": " + system.render(failure);
+    if (config_.lifespan.exit)
+      config_.lifespan.exit();
+    throw std::runtime_error(text);
   }
-  running_ = std::make_unique<running>(running{&system, sup});
+  running_ = std::make_unique<running>();
+  running_->system = &system;
+  running_->supervisor = sup;
+  // Background tasks come after the consumers, so that what they produce
+  // or wait for is already being handled.
+  for (auto& [name, task] : tasks_) {
+    auto actor = spawn_background_task(system, {name, task},
+                                       running_->tasks_stop.get_token());
+    caf::anon_send(actor, start_atom_v);
+    running_->tasks.emplace_back(name, actor);
+  }
+  std::vector<benchmark_target> marked;
+  for (auto& c : consumers_)
+    if (c->benchmark)
+      marked.push_back(
+          {c->name, [h = c->handled] { return h->load(); }, *c->benchmark});
+  for (auto& p : producers_)
+    if (p->benchmark)
+      marked.push_back(
+          {p->name, [s = p->slot] { return s->sent.load(); }, *p->benchmark});
+  if (!marked.empty())
+    running_->benchmark = spawn_benchmark_actor(system, std::move(marked));
   log().info("{} started", config_.title);
 }
 
@@ -140,9 +178,19 @@ void app::stop() {
   if (!running_)
     return;
   auto r = std::move(running_);
+  caf::scoped_actor self{*r->system};
+  if (r->benchmark)
+    self->request(r->benchmark, caf::infinite, stop_atom_v)
+        .receive([](bool) {}, [](caf::error&) {});
+  // Background tasks stop first: they may still feed the producers.
+  r->tasks_stop.request_stop();
+  for (auto& [name, actor] : r->tasks) {
+    log().info("background task {} cancelled", name);
+    self->request(actor, caf::infinite, stop_atom_v)
+        .receive([](bool) {}, [](caf::error&) {});
+  }
   log().info("stopping {}: draining consumers, then flushing producers",
              config_.title);
-  caf::scoped_actor self{*r->system};
   bool ok = false;
   self->request(r->supervisor, caf::infinite, stop_atom_v)
       .receive([&](bool res) { ok = res; },
@@ -155,6 +203,8 @@ void app::stop() {
   else
     log().error("{} stopped, but some output was not acknowledged",
                 config_.title);
+  if (config_.lifespan.exit)
+    config_.lifespan.exit();
 }
 
 bool app::is_started() const noexcept {

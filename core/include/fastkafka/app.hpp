@@ -1,8 +1,10 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -25,6 +27,13 @@
 
 namespace fastkafka {
 
+/// Code that runs around the app's life: `enter` before anything starts,
+/// `exit` after everything stopped (also when a start fails after `enter`).
+struct lifespan_hooks {
+  std::function<void()> enter;
+  std::function<void()> exit;
+};
+
 /// Everything an app declares about itself, its brokers and its clients.
 struct app_config {
   /// Title for logs, the default consumer groups and the docs.
@@ -42,6 +51,8 @@ struct app_config {
   std::string root_path;
   /// Client options for every consumer and producer of the app.
   client_options options;
+  /// Hooks around start and stop.
+  lifespan_hooks lifespan;
 };
 
 /// Settings of one `consumes` registration.
@@ -328,6 +339,12 @@ public:
     };
   }
 
+  /// Adds a task that starts after the consumers, on its own thread, and
+  /// is cancelled through its stop token (and awaited) before they stop.
+  /// The task must return soon after a stop is requested.
+  void run_in_background(std::string name,
+                         std::function<void(std::stop_token)> task);
+
   /// The declared configuration.
   const app_config& config() const noexcept { return config_; }
 
@@ -382,6 +399,8 @@ private:
   app_config config_;
   std::vector<std::shared_ptr<const detail::consumer_spec>> consumers_;
   std::vector<std::shared_ptr<const detail::producer_spec>> producers_;
+  std::vector<std::pair<std::string, std::function<void(std::stop_token)>>>
+      tasks_;
   struct running;
   std::unique_ptr<running> running_;
 };

@@ -65,3 +65,50 @@ app_supervisor_actor spawn_app_supervisor(caf::actor_system& sys,
                                           std::vector<cluster_plan> plans);
 
 } // namespace fastkafka
+
+#include <chrono>
+#include <functional>
+#include <stop_token>
+
+namespace fastkafka {
+
+/// Runs one background task on its own thread; `stop` answers once the task
+/// returned (the caller requests the stop through the task's stop token).
+using background_actor =
+    caf::typed_actor<caf::reacts_to<start_atom>,
+                     caf::replies_to<stop_atom>::with<bool>>;
+
+/// A task started after the consumers and cancelled before them.
+struct background_task {
+  std::string name;
+  std::function<void(std::stop_token)> run;
+};
+
+/// Spawns the actor of one background task; it starts on `start_atom`.
+background_actor spawn_background_task(caf::actor_system& sys,
+                                       background_task task,
+                                       std::stop_token token);
+
+/// One registration the benchmark actor samples.
+struct benchmark_target {
+  /// Shown in the log line, e.g. `on_input`.
+  std::string name;
+  /// Reads the registration's running count of calls.
+  std::function<uint64_t()> count;
+  benchmark_options options;
+};
+
+/// Samples message counts each interval and logs throughput lines in
+/// FastKafka's format; logs nothing for an interval without messages.
+using benchmark_actor =
+    caf::typed_actor<caf::reacts_to<sample_atom, uint32_t>,
+                     caf::replies_to<stop_atom>::with<bool>>;
+
+/// Spawns the benchmark actor over `targets`.
+benchmark_actor spawn_benchmark_actor(caf::actor_system& sys,
+                                      std::vector<benchmark_target> targets);
+
+/// Renders `n` with thousands separators: 93598 -> `93,598`.
+std::string with_thousands(uint64_t n);
+
+} // namespace fastkafka

@@ -1,0 +1,351 @@
+#define CAF_SUITE integration.features
+
+#include "fastkafka/app.hpp"
+
+#include "caf/test/unit_test.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "caf/actor_system.hpp"
+
+#include "fastkafka/embedded_broker.hpp"
+#include "fastkafka/runtime_config.hpp"
+#include "pipeline_app.hpp"
+#include "support/kafka_checks.hpp"
+
+using namespace fastkafka;
+using namespace std::chrono_literals;
+using pipeline::InputData;
+using test::eventually;
+
+namespace {
+
+std::string input_json(int64_t id) {
+  return "{\"id\":" + std::to_string(id) + ",\"value\":" + std::to_string(id) +
+         ",\"name\":\"n" + std::to_string(id) + "\"}";
+}
+
+std::vector<std::pair<std::string, std::string>> inputs(int64_t first,
+                                                        int64_t last) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto id = first; id <= last; ++id)
+    out.emplace_back(std::to_string(id), input_json(id));
+  return out;
+}
+
+int64_t id_of(const std::string& json) {
+  return boost::json::parse(json).as_object().at("id").as_int64();
+}
+
+struct fixture {
+  embedded_broker broker{
+      {.partitions = 4, .topics = {"input", "output", "input.dlq"}}};
+  runtime_config cfg;
+  caf::actor_system sys{cfg};
+
+  start_options where() {
+    return {.broker_name = "embedded",
+            .bootstrap_servers = broker.bootstrap_servers()};
+  }
+
+  std::string bootstrap() { return broker.bootstrap_servers(); }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(feature_tests, fixture)
+
+CAF_TEST(a batch handler gets the records of each poll per partition) {
+  app svc{{.title = "Batches"}};
+  std::mutex mtx;
+  std::vector<std::vector<int64_t>> batches;
+  std::vector<int32_t> batch_partitions;
+  bool metas_match = true;
+  svc.consumes<InputData>(
+      "on_input",
+      [&](std::vector<InputData>& batch,
+          const std::vector<message_meta>& meta) {
+        std::lock_guard<std::mutex> guard{mtx};
+        std::vector<int64_t> ids;
+        metas_match = metas_match && meta.size() == batch.size();
+        for (size_t i = 0; i < batch.size(); ++i) {
+          ids.push_back(batch[i].id);
+          metas_match = metas_match && meta[i].partition == meta[0].partition &&
+                        meta[i].key == std::to_string(batch[i].id) &&
+                        (i == 0 || meta[i].offset == meta[i - 1].offset + 1);
+        }
+        batches.push_back(std::move(ids));
+        batch_partitions.push_back(meta.empty() ? -1 : meta[0].partition);
+      },
+      {.options = {.max_poll_records = 10}});
+  CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 200)));
+  svc.start(sys, where());
+  auto total = [&] {
+    std::lock_guard<std::mutex> guard{mtx};
+    size_t n = 0;
+    for (auto& b : batches)
+      n += b.size();
+    return n;
+  };
+  CAF_CHECK(eventually([&] { return total() == 200; }));
+  svc.stop();
+  std::lock_guard<std::mutex> guard{mtx};
+  CAF_CHECK(metas_match);
+  std::set<int64_t> seen;
+  for (auto& b : batches) {
+    CAF_CHECK_LESS_OR_EQUAL(b.size(), 10u);
+    seen.insert(b.begin(), b.end());
+  }
+  CAF_CHECK_EQUAL(seen.size(), 200u);
+  // Records were waiting when the app started, so polls returned full
+  // batches, not one record at a time.
+  CAF_CHECK_LESS(batches.size(), 60u);
+  auto committed = test::committed_offsets(bootstrap(),
+                                           "fastkafka.batches."
+                                           "on_input",
+                                           "input");
+  CAF_CHECK_EQUAL(committed, test::end_offsets(bootstrap(), "input"));
+}
+
+CAF_TEST(
+    a failing batch is retried and then sent whole to the dead letter topic) {
+  app svc{{.title = "Batches"}};
+  auto to_output = svc.produces<InputData>("to_output");
+  std::atomic<int> failures{0};
+  svc.consumes<InputData>(
+      "on_input",
+      [&](std::vector<InputData>& batch) {
+        for (auto& m : batch)
+          if (m.id == 13) {
+            ++failures;
+            throw std::runtime_error("batch with 13");
+          }
+        to_output(batch);
+      },
+      {.options = {.max_poll_records = 5},
+       .retry = {.max_attempts = 2, .initial_backoff = 10ms}});
+  CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 40)));
+  svc.start(sys, where());
+  auto dlq = test::read_topic(bootstrap(), "input.dlq", 1);
+  CAF_REQUIRE(!dlq.empty());
+  std::set<int64_t> dead;
+  for (auto& r : dlq) {
+    dead.insert(id_of(r.value));
+    CAF_CHECK_EQUAL(r.headers["fastkafka.dlq.reason"], "handler");
+    CAF_CHECK_EQUAL(r.headers["fastkafka.dlq.attempts"], "2");
+  }
+  CAF_CHECK_EQUAL(dead.count(13), 1u);
+  CAF_CHECK_LESS_OR_EQUAL(dead.size(), 5u);
+  auto out = test::read_topic(bootstrap(), "output", 40 - dead.size());
+  std::set<int64_t> done;
+  for (auto& r : out)
+    done.insert(id_of(r.value));
+  // Every input is either in the output or in the dead letters.
+  for (int64_t id = 1; id <= 40; ++id)
+    CAF_CHECK(done.count(id) + dead.count(id) >= 1);
+  // Two attempts on the failing batch; a re-fetch may cut the partition's
+  // records into other batches, whose successes also count as progress.
+  CAF_CHECK_GREATER_OR_EQUAL(failures.load(), 2);
+  svc.stop();
+}
+
+CAF_TEST(producers send events with keys and headers and batches) {
+  app svc{{.title = "Producers"}};
+  auto to_output = svc.produces<InputData>("to_output");
+  // The decorator form: a function whose result is sent.
+  auto make_output =
+      svc.produces<InputData>("to_made",
+                              [](int64_t id) {
+                                return InputData{id, 0.5, "made"};
+                              },
+                              {.topic = "output"});
+  svc.start(sys, where());
+  auto sent = to_output(event<InputData>{
+      {1, 1.5, "one"}, "key-1", {{"trace", "abc"}, {"n", "1"}}});
+  CAF_CHECK_EQUAL(sent.key, "key-1");
+  auto batch = to_output(std::vector<InputData>{{2, 2, "b"}, {3, 3, "b"}});
+  CAF_CHECK_EQUAL(batch.size(), 2u);
+  to_output(event<std::vector<InputData>>{
+      {{4, 4, "kb"}, {5, 5, "kb"}}, "same-key", {{"kind", "keyed-batch"}}});
+  auto made = make_output(6);
+  CAF_CHECK_EQUAL(made.id, 6);
+  CAF_CHECK_EQUAL(made.name, "made");
+  auto out = test::read_topic(bootstrap(), "output", 6);
+  CAF_REQUIRE_EQUAL(out.size(), 6u);
+  std::map<int64_t, test::record> by_id;
+  for (auto& r : out)
+    by_id[id_of(r.value)] = r;
+  CAF_CHECK_EQUAL(by_id[1].key, "key-1");
+  CAF_CHECK_EQUAL(by_id[1].headers["trace"], "abc");
+  CAF_CHECK_EQUAL(by_id[1].headers["n"], "1");
+  CAF_CHECK(by_id[2].key.empty());
+  CAF_CHECK(by_id[2].headers.empty());
+  CAF_CHECK_EQUAL(by_id[4].key, "same-key");
+  CAF_CHECK_EQUAL(by_id[5].key, "same-key");
+  CAF_CHECK_EQUAL(by_id[5].headers["kind"], "keyed-batch");
+  CAF_CHECK_EQUAL(by_id[4].partition, by_id[5].partition);
+  CAF_CHECK_EQUAL(by_id[6].value, R"({"id":6,"value":0.5,"name":"made"})");
+  svc.stop();
+}
+
+CAF_TEST(handlers see the metadata of each message) {
+  app svc{{.title = "Meta"}};
+  std::mutex mtx;
+  std::vector<std::string> seen;
+  svc.consumes<InputData>("on_input", [&](const InputData& m,
+                                          const message_meta& meta) {
+    std::lock_guard<std::mutex> guard{mtx};
+    std::string hdrs;
+    for (auto& [k, v] : meta.headers())
+      hdrs += std::string{k} + "=" + std::string{v} + ";";
+    seen.push_back(std::string{meta.topic} + "|" + std::string{meta.key} + "|" +
+                   std::to_string(meta.key_size) + "|" +
+                   std::to_string(meta.value_size) + "|" +
+                   (meta.timestamp_type == timestamp_kind::create_time
+                        ? "create"
+                        : "other") +
+                   "|" + (meta.timestamp_ms > 0 ? "ts" : "nots") + "|" + hdrs);
+  });
+  auto to_input = svc.produces<InputData>("to_input");
+  svc.start(sys, where());
+  to_input(event<InputData>{{7, 7, "n7"}, "seven", {{"a", "1"}, {"b", ""}}});
+  CAF_CHECK(eventually([&] {
+    std::lock_guard<std::mutex> guard{mtx};
+    return !seen.empty();
+  }));
+  svc.stop();
+  std::lock_guard<std::mutex> guard{mtx};
+  CAF_REQUIRE_EQUAL(seen.size(), 1u);
+  // The codec writes 7.0 for a double 7, as Python does.
+  auto value_size = std::to_string(json_encode(InputData{7, 7, "n7"}).size());
+  CAF_CHECK_EQUAL(seen[0],
+                  "input|seven|5|" + value_size + "|create|ts|a=1;b=;");
+}
+
+CAF_TEST(keys land on the partitions that kafka_python picks) {
+  CAF_REQUIRE(!broker.create_topic("keys-app", 6));
+  CAF_REQUIRE(!broker.create_topic("keys-py", 6));
+  app svc{{.title = "Keys"}};
+  auto to_keys = svc.produces<InputData>("to_keys", {.topic = "keys-app"});
+  svc.start(sys, where());
+  for (int i = 0; i < 60; ++i)
+    to_keys.send(InputData{i, 0, "k"}, "key-" + std::to_string(i * 7919));
+  svc.stop();
+  // kafka-python (Debian's python3-kafka): murmur2 like the Java client.
+  test::child_process py{{"/usr/bin/timeout", "60", "/usr/bin/python3", "-c",
+                          "import sys\n"
+                          "from kafka import KafkaProducer\n"
+                          "p = KafkaProducer(bootstrap_servers=sys.argv[1])\n"
+                          "for i in range(60):\n"
+                          "    p.send('keys-py', key=('key-%d' % (i * "
+                          "7919)).encode(), value=b'x')\n"
+                          "p.flush(30)\n"
+                          "p.close()\n",
+                          bootstrap()}};
+  CAF_REQUIRE_EQUAL(py.exit_code(65s), 0);
+  auto ours = test::read_topic(bootstrap(), "keys-app", 60);
+  auto theirs = test::read_topic(bootstrap(), "keys-py", 60);
+  CAF_REQUIRE_EQUAL(ours.size(), 60u);
+  CAF_REQUIRE_EQUAL(theirs.size(), 60u);
+  std::map<std::string, int32_t> where_py;
+  std::set<int32_t> used;
+  for (auto& r : theirs)
+    where_py[r.key] = r.partition;
+  for (auto& r : ours) {
+    CAF_CHECK_EQUAL(r.partition, where_py[r.key]);
+    used.insert(r.partition);
+  }
+  // Sixty keys spread over more than one partition, or the check is empty.
+  CAF_CHECK_GREATER(used.size(), 3u);
+}
+
+CAF_TEST(lifespan wraps the run and background tasks feed the app) {
+  std::mutex mtx;
+  std::vector<std::string> events;
+  auto note = [&](std::string what) {
+    std::lock_guard<std::mutex> guard{mtx};
+    events.push_back(std::move(what));
+  };
+  app svc{{.title = "Lifecycle",
+           .lifespan = {.enter = [&] { note("enter"); },
+                        .exit = [&] { note("exit"); }}}};
+  auto to_input = svc.produces<InputData>("to_input");
+  std::atomic<int> handled{0};
+  svc.consumes<InputData>("on_input", [&](const InputData&) { ++handled; });
+  svc.run_in_background("feeder", [&](std::stop_token stop) {
+    note("task started");
+    int64_t id = 0;
+    while (!stop.stop_requested()) {
+      to_input(InputData{++id, 1, "bg"});
+      std::this_thread::sleep_for(5ms);
+    }
+    note("task saw stop");
+  });
+  CAF_CHECK(!svc.is_started());
+  svc.start(sys, where());
+  CAF_CHECK(svc.is_started());
+  svc.start(sys, where()); // a second start does nothing
+  CAF_CHECK(eventually([&] { return handled.load() >= 20; }));
+  svc.stop();
+  svc.stop(); // a second stop does nothing
+  CAF_CHECK(!svc.is_started());
+  std::lock_guard<std::mutex> guard{mtx};
+  CAF_CHECK_EQUAL(events, (std::vector<std::string>{"enter", "task started",
+                                                    "task saw stop", "exit"}));
+}
+
+CAF_TEST(an app can start again after it stopped) {
+  app svc{{.title = "Again"}};
+  auto to_output = svc.produces<InputData>("to_output");
+  std::atomic<int> handled{0};
+  svc.consumes<InputData>("on_input", [&](const InputData& m) {
+    ++handled;
+    to_output(m);
+  });
+  CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 10)));
+  svc.start(sys, where());
+  CAF_REQUIRE(eventually([&] { return handled.load() == 10; }));
+  svc.stop();
+  CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(11, 20)));
+  svc.start(sys, where());
+  // The group resumes after what it committed: only the new ten arrive.
+  CAF_CHECK(eventually([&] { return handled.load() == 20; }));
+  svc.stop();
+  CAF_CHECK_EQUAL(handled.load(), 20);
+  CAF_CHECK_EQUAL(test::read_topic(bootstrap(), "output", 20).size(), 20u);
+}
+
+CAF_TEST(a start that fails halfway still runs the lifespan exit) {
+  std::vector<std::string> events;
+  app svc{{.title = "Broken",
+           .lifespan = {.enter = [&] { events.push_back("enter"); },
+                        .exit = [&] { events.push_back("exit"); }}}};
+  svc.produces<InputData>("to_output",
+                          {.options = {.librdkafka = {{"no.such.key", "1"}}}});
+  std::string text;
+  try {
+    svc.start(sys, where());
+  } catch (const std::runtime_error& e) {
+    text = e.what();
+  }
+  CAF_CHECK(text.find("no.such.key") != std::string::npos);
+  CAF_CHECK(!svc.is_started());
+  CAF_CHECK_EQUAL(events, (std::vector<std::string>{"enter", "exit"}));
+}
+
+CAF_TEST(get_topics lists every topic once) {
+  app svc{{.title = "Topics"}};
+  svc.produces<InputData>("to_output");
+  svc.produces<InputData>("to_other", {.topic = "output"});
+  svc.consumes<InputData>("on_input", [](const InputData&) {});
+  svc.consumes<InputData>("on_input_again", [](const InputData&) {},
+                          {.topic = "input"});
+  CAF_CHECK_EQUAL(svc.get_topics(),
+                  (std::vector<std::string>{"input", "output"}));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
