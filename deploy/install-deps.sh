@@ -14,6 +14,10 @@ packages=(
   kcat python3 python3-kafka python3-avro libavro-dev
   # fuzzing the decoders (libFuzzer with ASan/UBSan)
   clang libclang-rt-14-dev
+  # docs: YAML writer, `docs serve`, Node for the AsyncAPI tooling (npm comes
+  # with the image's nodejs; Debian's separate npm package conflicts with
+  # it), and the headless browser of the docs test
+  libyaml-cpp-dev libcpp-httplib-dev nodejs chromium
 )
 
 missing=()

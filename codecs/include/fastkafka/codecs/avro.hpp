@@ -9,16 +9,16 @@
 // no way to read into a C++ struct; its only reader is the generic value
 // API, so a decode is avro_value_read into a generic record plus a walk that
 // copies every field out (and the reverse for encode). Measured with
-// bench/codecs/avro_bench.cpp (g++ 12 -O2, one core of this machine, median
-// of 5; see that file for the cases):
+// bench/codecs/avro_bench.cpp (g++ 12 RelWithDebInfo, median CPU time of 5
+// repetitions on this 2-core machine):
 //
-//   case                         ours       avro-c generic   ratio
-//   flat {id,value,name} decode   ~13 ns     ~230 ns          ~17x
-//   flat encode                   ~10 ns     ~120 ns          ~12x
-//   nested track (8 points) dec   ~55 ns     ~1000 ns         ~18x
-//   nested track encode           ~45 ns     ~700 ns          ~15x
+//   case                               ours      avro-c    avro-c/ours
+//   flat {id,value,name} decode        13.8 ns    95.2 ns    6.9x
+//   flat encode                        14.7 ns    68.0 ns    4.6x
+//   nested track (8 points) decode     85.9 ns   843.7 ns    9.8x
+//   nested track encode                74.1 ns   631.6 ns    8.5x
 //
-// (exact figures are printed by the benchmark). The binary format itself is
+// (bench_codecs_avro prints the current figures.) The binary format itself is
 // small (zigzag varints, little-endian IEEE floats, length-prefixed strings,
 // blocked arrays/maps, index-prefixed unions and enums), so the codec writes
 // it directly; avro-c and python3-avro are used by the tests as independent
