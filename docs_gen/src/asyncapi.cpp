@@ -147,10 +147,11 @@ json::object servers_of(const app_description& app, asyncapi_version v,
   return servers;
 }
 
-json::object message_of(const message_description& m, asyncapi_version v) {
+json::object message_of(const message_description& m, const std::string& id,
+                        asyncapi_version v) {
   json::object msg;
   if (v == asyncapi_version::v2_6_0)
-    msg["messageId"] = m.name;
+    msg["messageId"] = id;
   msg["name"] = m.name;
   if (auto* t = m.payload.if_contains("title"))
     msg["title"] = *t;
@@ -267,54 +268,99 @@ std::string channel_description(const app_description& app,
   return text;
 }
 
-json::object channels_v2(const app_description& app) {
+/// One AsyncAPI 2.x operation: the registrations of one kind on one topic.
+struct v2_operation {
+  std::string topic;
+  operation_kind kind;
+  std::string id;
+  std::vector<const operation_description*> ops;
+  std::vector<std::string> messages;
+};
+
+std::vector<v2_operation> v2_operations(const app_description& app) {
+  std::vector<v2_operation> out;
+  for (auto& topic : topics_of(app)) {
+    // FastKafka's mapping: a consumer is `subscribe`, a producer `publish`.
+    // AsyncAPI 2.x allows one operation of each kind per channel, so
+    // several registrations of one kind on one topic share it.
+    for (auto kind : {operation_kind::consume, operation_kind::produce}) {
+      v2_operation v2{topic, kind, {}, {}, {}};
+      for (auto& op : app.operations) {
+        if (op.topic != topic || op.kind != kind)
+          continue;
+        v2.id += (v2.id.empty() ? "" : "__") + op.id;
+        v2.ops.push_back(&op);
+        if (std::find(v2.messages.begin(), v2.messages.end(), op.message) ==
+            v2.messages.end())
+          v2.messages.push_back(op.message);
+      }
+      if (!v2.ops.empty())
+        out.push_back(std::move(v2));
+    }
+  }
+  return out;
+}
+
+/// Component ids of 2.x messages: the parser demands unique messageIds
+/// after references are resolved, so a model used by several operations
+/// gets one message per operation (`<Model>-<operationId>`), all pointing at
+/// one schema.
+std::map<std::pair<std::string, std::string>, std::string>
+v2_message_ids(const std::vector<v2_operation>& ops) {
+  std::map<std::string, int> uses;
+  for (auto& op : ops)
+    for (auto& m : op.messages)
+      ++uses[m];
+  std::map<std::pair<std::string, std::string>, std::string> ids;
+  for (auto& op : ops)
+    for (auto& m : op.messages)
+      ids[{op.id, m}] = uses[m] == 1 ? m : m + "-" + op.id;
+  return ids;
+}
+
+json::object channels_v2(
+    const app_description& app, const std::vector<v2_operation>& ops,
+    const std::map<std::pair<std::string, std::string>, std::string>& ids) {
   json::object channels;
   for (auto& topic : topics_of(app)) {
     json::object channel;
     if (auto d = channel_description(app, topic); !d.empty())
       channel["description"] = std::move(d);
-    // FastKafka's mapping: a consumer is `subscribe`, a producer `publish`.
-    // AsyncAPI 2.x allows one operation of each kind per channel, so
-    // several registrations of one kind on one topic share it.
-    for (auto kind : {operation_kind::consume, operation_kind::produce}) {
-      std::vector<const operation_description*> ops;
-      for (auto& op : app.operations)
-        if (op.topic == topic && op.kind == kind)
-          ops.push_back(&op);
-      if (ops.empty())
+    for (auto& v2 : ops) {
+      if (v2.topic != topic)
         continue;
       json::object operation;
-      std::string id = ops.front()->id;
-      for (size_t i = 1; i < ops.size(); ++i)
-        id += "__" + ops[i]->id;
-      operation["operationId"] = id;
+      operation["operationId"] = v2.id;
+      // One registration: the channel already shows its text. Several:
+      // each is named, so that the reader sees which handler does what.
       std::string description;
-      for (auto* op : ops) {
+      for (auto* op : v2.ops) {
+        if (v2.ops.size() == 1)
+          break;
         if (!description.empty())
           description += "\n\n";
         description += op->description.empty()
                            ? "`" + op->id + "`"
                            : "`" + op->id + "`: " + op->description;
       }
-      operation["description"] = description;
-      operation["tags"] = op_tags(kind);
-      if (kind == operation_kind::consume && ops.size() == 1)
+      if (!description.empty())
+        operation["description"] = description;
+      operation["tags"] = op_tags(v2.kind);
+      if (v2.kind == operation_kind::consume && v2.ops.size() == 1)
         operation["bindings"] =
-            group_binding(*ops.front(), asyncapi_version::v2_6_0);
-      std::vector<std::string> messages;
-      for (auto* op : ops)
-        if (std::find(messages.begin(), messages.end(), op->message) ==
-            messages.end())
-          messages.push_back(op->message);
-      if (messages.size() == 1) {
-        operation["message"] = ref("#/components/messages/" + messages[0]);
+            group_binding(*v2.ops.front(), asyncapi_version::v2_6_0);
+      auto message_ref = [&](const std::string& m) {
+        return ref("#/components/messages/" + ids.at({v2.id, m}));
+      };
+      if (v2.messages.size() == 1) {
+        operation["message"] = message_ref(v2.messages[0]);
       } else {
         json::array one_of;
-        for (auto& m : messages)
-          one_of.emplace_back(ref("#/components/messages/" + m));
+        for (auto& m : v2.messages)
+          one_of.emplace_back(message_ref(m));
         operation["message"] = json::object{{"oneOf", std::move(one_of)}};
       }
-      channel[kind == operation_kind::consume ? "subscribe" : "publish"] =
+      channel[v2.kind == operation_kind::consume ? "subscribe" : "publish"] =
           std::move(operation);
     }
     channels[topic] = std::move(channel);
@@ -370,17 +416,26 @@ json::object to_asyncapi(const app_description& app, asyncapi_version v) {
   doc["servers"] = servers_of(app, v, schemes);
   json::object messages;
   json::object schemas;
-  for (auto& m : app.messages) {
-    messages[m.name] = message_of(m, v);
+  for (auto& m : app.messages)
     add_schemas(m, schemas);
-  }
   if (v == asyncapi_version::v3_0_0) {
+    for (auto& m : app.messages)
+      messages[m.name] = message_of(m, m.name, v);
     json::object channels, operations;
     channels_v3(app, channels, operations);
     doc["channels"] = std::move(channels);
     doc["operations"] = std::move(operations);
   } else {
-    doc["channels"] = channels_v2(app);
+    auto ops = v2_operations(app);
+    auto ids = v2_message_ids(ops);
+    // Messages in the order the operations use them.
+    for (auto& op : ops)
+      for (auto& name : op.messages)
+        for (auto& m : app.messages)
+          if (m.name == name)
+            messages[ids.at({op.id, name})] =
+                message_of(m, ids.at({op.id, name}), v);
+    doc["channels"] = channels_v2(app, ops, ids);
   }
   json::object components;
   if (!messages.empty())
