@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "fastkafka/log.hpp"
@@ -73,7 +74,14 @@ consumer_runtime::create(std::shared_ptr<const consumer_spec> spec,
       new consumer_runtime(std::move(spec), std::move(group_id), dead_letters)};
   auto values = effective_values(options, client_role::consumer);
   self->max_poll_records_ = std::stoi(values.at("max_poll_records"));
-  self->commit_interval_ms_ = std::stoi(values.at("auto_commit_interval_ms"));
+  // Only processed offsets are ever committed. enable_auto_commit says
+  // whether that also happens on a cadence while busy, or only when idle,
+  // on rebalance and on stop.
+  self->commit_interval_ms_ =
+      values.at("enable_auto_commit") == "true"
+          ? std::stoll(values.at("auto_commit_interval_ms"))
+          : std::numeric_limits<int64_t>::max();
+  self->poll_timeout_ms_ = std::stoi(values.at("consumer_timeout_ms"));
   self->batch_.resize(static_cast<size_t>(self->max_poll_records_));
   auto props = rdkafka_properties(options, client_role::consumer);
   // At-least-once is not optional: the framework commits what its handlers
@@ -122,7 +130,7 @@ bool consumer_runtime::poll_once() {
   auto cap = batch_.size();
   auto n = rd_kafka_consume_batch_queue(queue_.get(), 0, msgs, cap);
   if (n == 0) {
-    if (auto* first = rd_kafka_consume_queue(queue_.get(), 100)) {
+    if (auto* first = rd_kafka_consume_queue(queue_.get(), poll_timeout_ms_)) {
       msgs[0] = first;
       auto more =
           rd_kafka_consume_batch_queue(queue_.get(), 0, msgs + 1, cap - 1);

@@ -81,7 +81,8 @@ private:
   std::string group_id_;
   producer_client* dead_letters_;
   int max_poll_records_ = 100;
-  int commit_interval_ms_ = 5000;
+  int64_t commit_interval_ms_ = 5000;
+  int poll_timeout_ms_ = 200;
   // Members below the client are destroyed first, as librdkafka requires.
   kafka_ptr rk_;
   queue_ptr queue_;

@@ -8,6 +8,7 @@
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
 
+#include "fastkafka/actors/docs.hpp"
 #include "fastkafka/actors/interfaces.hpp"
 #include "fastkafka/log.hpp"
 
@@ -19,6 +20,7 @@ struct app::running {
   std::stop_source tasks_stop;
   std::vector<std::pair<std::string, background_actor>> tasks;
   benchmark_actor benchmark;
+  docs_actor docs;
 };
 
 app::app(app_config config)
@@ -106,12 +108,25 @@ void app::start(caf::actor_system& system, start_options options) {
   std::vector<std::string> problems;
   for (auto& p : validate(app_options))
     problems.push_back("app options: " + p);
+  // Each client as it will be created: the app's options under the
+  // registration's, so that rules spanning both (acks and idempotence,
+  // heartbeat and session timeout) are checked too.
   for (auto& c : consumers_)
-    for (auto& p : validate(c->options))
+    for (auto& p :
+         validate_client(merge(app_options, c->options), client_role::consumer))
       problems.push_back("consumes " + c->name + ": " + p);
-  for (auto& p : producers_)
-    for (auto& msg : validate(p->options))
+  for (auto& p : producers_) {
+    auto merged = merge(app_options, p->options);
+    for (auto& msg : validate_client(merged, client_role::producer))
       problems.push_back("produces " + p->name + ": " + msg);
+    if (merged.transactional_id)
+      problems.push_back("produces " + p->name +
+                         ": transactional_id is not supported yet: "
+                         "exactly-once consume-produce needs "
+                         "transactions around each batch, which the "
+                         "runtime does not open; remove it (delivery is "
+                         "at-least-once)");
+  }
   if (!problems.empty()) {
     std::string text = "invalid configuration:";
     for (auto& p : problems)
@@ -172,6 +187,8 @@ void app::start(caf::actor_system& system, start_options options) {
   if (!marked.empty())
     running_->benchmark = spawn_benchmark_actor(system, std::move(marked));
   log().info("{} started", config_.title);
+  // Writes the AsyncAPI spec when a root path is set; never throws.
+  running_->docs = start_docs(system, *this);
 }
 
 void app::stop() {
@@ -179,6 +196,8 @@ void app::stop() {
     return;
   auto r = std::move(running_);
   caf::scoped_actor self{*r->system};
+  if (r->docs)
+    caf::anon_send_exit(r->docs, caf::exit_reason::user_shutdown);
   if (r->benchmark)
     self->request(r->benchmark, caf::infinite, stop_atom_v)
         .receive([](bool) {}, [](caf::error&) {});

@@ -121,7 +121,7 @@ constexpr std::array<option_info, 51> table{{
     one_of("compression_type", "compression.type", producer,
            compression_values),
     number("max_batch_size", "batch.size", producer, 1, int32_max, "16384"),
-    number("linger_ms", "linger.ms", producer, 0, 900000, "0"),
+    number("linger_ms", "linger.ms", producer, 0, 900000, "5"),
     number("max_request_size", "message.max.bytes", producer, 1000, 1000000000,
            "1048576"),
     number("send_backoff_ms", "", producer, 0, 300000),

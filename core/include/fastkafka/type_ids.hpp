@@ -10,5 +10,6 @@ CAF_ADD_ATOM(fastkafka, fastkafka, start_atom, "fkstart")
 CAF_ADD_ATOM(fastkafka, fastkafka, stop_atom, "fkstop")
 CAF_ADD_ATOM(fastkafka, fastkafka, restart_atom, "fkrestart")
 CAF_ADD_ATOM(fastkafka, fastkafka, sample_atom, "fksample")
+CAF_ADD_ATOM(fastkafka, fastkafka, docs_atom, "fkdocs")
 
 CAF_END_TYPE_ID_BLOCK(fastkafka)

@@ -8,17 +8,11 @@
 #include "caf/typed_actor.hpp"
 
 #include "fastkafka/docs/docs.hpp"
+#include "fastkafka/type_ids.hpp"
 
 namespace fastkafka {
 
 class app;
-
-/// Asks the docs actor to write the spec. Belongs in the project's atom
-/// block (type_ids.hpp); kept here until core adds it there.
-using docs_atom = caf::atom_constant<caf::atom("fkdocs")>;
-
-/// The value of `docs_atom`.
-inline constexpr docs_atom docs_atom_v = docs_atom{};
 
 /// Writes the app's AsyncAPI spec on request; replies with the spec's path
 /// and whether the file changed (it is rewritten only when its content did).
