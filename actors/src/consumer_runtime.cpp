@@ -467,6 +467,11 @@ void consumer_runtime::drain(const rd_kafka_topic_partition_list_t* only,
   }
 }
 
+void consumer_runtime::wake() noexcept {
+  if (auto* q = queue_.get())
+    rd_kafka_queue_yield(q);
+}
+
 void consumer_runtime::shutdown() {
   if (closed_)
     return;
@@ -483,7 +488,6 @@ void consumer_runtime::shutdown() {
   producer_client::forget_used_by_this_thread();
   log().info("consumer {} stopped; committed offsets of {}:{}", spec_->name,
              spec_->topic, offsets.empty() ? " none" : offsets);
-  queue_.reset();
 }
 
 void consumer_runtime::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,

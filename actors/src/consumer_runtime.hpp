@@ -38,6 +38,11 @@ public:
   /// Waits for in-flight work, commits and leaves the group. Idempotent.
   void shutdown();
 
+  /// Makes a poll that waits for messages return at once, so that a stop
+  /// request is seen without waiting out `consumer_timeout_ms`. Callable
+  /// from any thread.
+  void wake() noexcept;
+
   /// How long the supervisor waits before restarting the actor.
   std::chrono::milliseconds retry_backoff() const noexcept { return backoff_; }
 

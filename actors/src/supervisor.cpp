@@ -201,8 +201,10 @@ void stop_all(supervisor_ptr self, std::function<void(bool)> done) {
     if (!st.consumers[i].running)
       spawn_consumer(self, i, false);
   std::vector<consumer_actor> running;
-  for (auto& mc : st.consumers)
+  for (auto& mc : st.consumers) {
     running.push_back(mc.actor);
+    mc.runtime->wake();
+  }
   if (running.empty()) {
     stop_producers();
     return;

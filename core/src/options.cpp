@@ -120,7 +120,7 @@ constexpr std::array<option_info, 51> table{{
     one_of("acks", "acks", producer, acks_values, "1"),
     one_of("compression_type", "compression.type", producer,
            compression_values),
-    number("max_batch_size", "batch.size", producer, 1, int32_max, "16384"),
+    number("max_batch_size", "batch.size", producer, 1, int32_max),
     number("linger_ms", "linger.ms", producer, 0, 900000, "5"),
     number("max_request_size", "message.max.bytes", producer, 1000, 1000000000,
            "1048576"),

@@ -65,6 +65,7 @@ CAF_TEST(a batch handler gets the records of each poll per partition) {
   std::vector<std::vector<int64_t>> batches;
   std::vector<int32_t> batch_partitions;
   bool metas_match = true;
+  // [snippet:batch]
   svc.consumes<InputData>(
       "on_input",
       [&](std::vector<InputData>& batch,
@@ -82,6 +83,7 @@ CAF_TEST(a batch handler gets the records of each poll per partition) {
         batch_partitions.push_back(meta.empty() ? -1 : meta[0].partition);
       },
       {.options = {.max_poll_records = 10}});
+  // [snippet:batch]
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 200)));
   svc.start(sys, where());
   auto total = [&] {
@@ -155,6 +157,7 @@ CAF_TEST(
 
 CAF_TEST(producers send events with keys and headers and batches) {
   app svc{{.title = "Producers"}};
+  // [snippet:events]
   auto to_output = svc.produces<InputData>("to_output");
   // The decorator form: a function whose result is sent.
   auto make_output =
@@ -174,6 +177,7 @@ CAF_TEST(producers send events with keys and headers and batches) {
   auto made = make_output(6);
   CAF_CHECK_EQUAL(made.id, 6);
   CAF_CHECK_EQUAL(made.name, "made");
+  // [snippet:events]
   auto out = test::read_topic(bootstrap(), "output", 6);
   CAF_REQUIRE_EQUAL(out.size(), 6u);
   std::map<int64_t, test::record> by_id;
@@ -270,6 +274,7 @@ CAF_TEST(lifespan wraps the run and background tasks feed the app) {
     std::lock_guard<std::mutex> guard{mtx};
     events.push_back(std::move(what));
   };
+  // [snippet:lifecycle]
   app svc{{.title = "Lifecycle",
            .lifespan = {.enter = [&] { note("enter"); },
                         .exit = [&] { note("exit"); }}}};
@@ -285,6 +290,7 @@ CAF_TEST(lifespan wraps the run and background tasks feed the app) {
     }
     note("task saw stop");
   });
+  // [snippet:lifecycle]
   CAF_CHECK(!svc.is_started());
   svc.start(sys, where());
   CAF_CHECK(svc.is_started());
