@@ -25,10 +25,19 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+updated=0
 if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
+  updated=1
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Debian's nodejs comes without npm (a package of its own); NodeSource's
+# nodejs bundles it and conflicts with Debian's npm. Install it only if absent.
+if ! command -v npm >/dev/null 2>&1; then
+  ((updated)) || $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends npm
 fi
