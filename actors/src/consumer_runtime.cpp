@@ -139,13 +139,21 @@ bool consumer_runtime::poll_once() {
   }
   failed_batch_ = false;
   size_t count = n > 0 ? static_cast<size_t>(n) : 0;
-  if (spec_->invoke_batch)
+  if (spec_->invoke_batch) {
     handle_batches(count);
-  else
+  } else if (spec_->exec == executor::concurrent) {
+    // Workers own (and destroy) what they were handed.
+    for (size_t i = 0; i < count; ++i) {
+      dispatch(msgs[i]);
+      msgs[i] = nullptr;
+    }
+  } else {
     for (size_t i = 0; i < count && !failed_batch_; ++i)
       handle(msgs[i], i, count);
+  }
   for (size_t i = 0; i < count; ++i)
-    rd_kafka_message_destroy(msgs[i]);
+    if (msgs[i] != nullptr)
+      rd_kafka_message_destroy(msgs[i]);
   producer_client::poll_used_by_this_thread();
   settle();
   auto now = monotonic_ms();
@@ -188,6 +196,100 @@ void consumer_runtime::handle(rd_kafka_message_t* msg, size_t index,
   }
   current_ticket() = nullptr;
   ledger::close(t);
+}
+
+void consumer_runtime::dispatch(rd_kafka_message_t* msg) {
+  if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    handle_error_message(msg);
+    rd_kafka_message_destroy(msg);
+    return;
+  }
+  if (workers_.empty())
+    for (size_t i = 0; i < spec_->max_in_flight; ++i)
+      workers_.emplace_back(
+          [this](std::stop_token stop) { worker_loop(stop); });
+  // Tickets are opened here, in offset order, so that the ledger commits
+  // only up to the first message a worker has not finished.
+  auto* t = ledger_.open(msg->partition, msg->offset);
+  std::unique_lock<std::mutex> guard{tasks_mtx_};
+  // Back-pressure: wait for a free worker. Tickets finishing meanwhile are
+  // collected by the next settle().
+  tasks_cv_.wait(guard, [this] { return in_flight_ < spec_->max_in_flight; });
+  ++in_flight_;
+  tasks_.push_back({msg, t});
+  tasks_cv_.notify_all();
+}
+
+void consumer_runtime::worker_loop(std::stop_token stop) {
+  for (;;) {
+    task next;
+    {
+      std::unique_lock<std::mutex> guard{tasks_mtx_};
+      if (!tasks_cv_.wait(guard, stop, [this] { return !tasks_.empty(); }))
+        return;
+      next = tasks_.front();
+      tasks_.pop_front();
+    }
+    run_concurrent(next.msg, next.t);
+    producer_client::poll_used_by_this_thread();
+    {
+      std::lock_guard<std::mutex> guard{tasks_mtx_};
+      --in_flight_;
+    }
+    tasks_cv_.notify_all();
+  }
+}
+
+void consumer_runtime::run_concurrent(rd_kafka_message_t* msg, ticket* t) {
+  // Failures are retried here, with the policy's backoff, instead of by
+  // restarting the actor: other calls are in flight on other threads.
+  auto meta = meta_of(msg, spec_->topic);
+  auto max_attempts = std::max(1, spec_->retry.max_attempts);
+  current_ticket() = t;
+  for (int attempt = 1;; ++attempt) {
+    std::string what;
+    try {
+      decode_error derr;
+      if (!spec_->invoke(payload_of(msg), meta, derr)) {
+        log().warn("consumer {}: cannot decode message at {} [{}] offset {}: "
+                   "{}; sending it to {}",
+                   spec_->name, spec_->topic, msg->partition, msg->offset,
+                   derr.to_string(), spec_->dead_letter_topic);
+        dead_letter(msg, t, "decode", derr.to_string(), 1);
+      } else {
+        spec_->handled->add(1);
+      }
+      break;
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      what = "the handler threw a non-standard exception";
+    }
+    if (attempt >= max_attempts) {
+      log().error("consumer {}: handler failed on {} [{}] offset {} (attempt "
+                  "{} of {}): {}; sending it to {}",
+                  spec_->name, spec_->topic, msg->partition, msg->offset,
+                  attempt, max_attempts, what, spec_->dead_letter_topic);
+      dead_letter(msg, t, "handler", what, attempt);
+      break;
+    }
+    auto wait = spec_->retry.backoff(attempt + 1);
+    log().error("consumer {}: handler failed on {} [{}] offset {} (attempt {} "
+                "of {}): {}; retrying in {} ms",
+                spec_->name, spec_->topic, msg->partition, msg->offset, attempt,
+                max_attempts, what, wait.count());
+    std::this_thread::sleep_for(wait);
+  }
+  current_ticket() = nullptr;
+  ledger::close(t);
+  rd_kafka_message_destroy(msg);
+}
+
+void consumer_runtime::stop_workers() {
+  for (auto& w : workers_)
+    w.request_stop();
+  tasks_cv_.notify_all();
+  workers_.clear(); // joins
 }
 
 void consumer_runtime::handle_batches(size_t count) {
@@ -476,6 +578,7 @@ void consumer_runtime::shutdown() {
   if (closed_)
     return;
   drain(nullptr, 30000);
+  stop_workers();
   commit(true);
   closed_ = true;
   // Closing revokes the assignment (on_rebalance commits once more) and

@@ -1,8 +1,12 @@
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -69,6 +73,10 @@ private:
                         void* opaque) noexcept;
 
   void handle(rd_kafka_message_t* msg, size_t index, size_t count);
+  void dispatch(rd_kafka_message_t* msg);
+  void run_concurrent(rd_kafka_message_t* msg, ticket* t);
+  void worker_loop(std::stop_token stop);
+  void stop_workers();
   void handle_batches(size_t count);
   void handle_group(size_t index);
   void group_failed(size_t index, ticket* t, std::string what);
@@ -93,6 +101,17 @@ private:
   queue_ptr queue_;
   ledger ledger_;
   std::vector<rd_kafka_message_t*> batch_;
+  // Concurrent executor: messages handed to workers stay alive until their
+  // worker is done with them; `in_flight_` bounds how many are out.
+  struct task {
+    rd_kafka_message_t* msg;
+    ticket* t;
+  };
+  std::mutex tasks_mtx_;
+  std::condition_variable_any tasks_cv_;
+  std::deque<task> tasks_;
+  size_t in_flight_ = 0;
+  std::vector<std::jthread> workers_;
   // Batch handlers: indexes into batch_ per partition, and the call's data.
   std::vector<std::vector<size_t>> groups_;
   std::vector<std::string_view> payloads_;

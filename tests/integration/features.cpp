@@ -354,4 +354,67 @@ CAF_TEST(get_topics lists every topic once) {
                   (std::vector<std::string>{"input", "output"}));
 }
 
+CAF_TEST(
+    the concurrent executor overlaps calls and commits only what finished) {
+  app svc{{.title = "Concurrent"}};
+  std::atomic<int> running{0};
+  std::atomic<int> most{0};
+  std::atomic<int> done{0};
+  std::atomic<bool> release{false};
+  std::atomic<int32_t> held_partition{-1};
+  std::atomic<int64_t> held_offset{-1};
+  svc.consumes<InputData>("on_input",
+                          [&](const InputData& m, const message_meta& meta) {
+                            auto now = ++running;
+                            auto seen = most.load();
+                            while (now > seen &&
+                                   !most.compare_exchange_weak(seen, now)) {
+                            }
+                            if (m.id == 5) {
+                              // Held back until the others are done: its offset
+                              // must not be committed, and neither may anything
+                              // after it on its partition.
+                              held_partition = meta.partition;
+                              held_offset = meta.offset;
+                              while (!release)
+                                std::this_thread::sleep_for(1ms);
+                            } else {
+                              std::this_thread::sleep_for(20ms);
+                            }
+                            --running;
+                            ++done;
+                          },
+                          {.exec = executor::concurrent, .max_in_flight = 50});
+  CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 100)));
+  svc.start(sys, where());
+  CAF_REQUIRE(eventually([&] { return done.load() == 99; }));
+  // Calls overlapped: far more than one at a time.
+  CAF_CHECK_GREATER(most.load(), 10);
+  // The consumer is idle now and has committed what it may.
+  std::this_thread::sleep_for(500ms);
+  auto committed = test::committed_offsets(
+      bootstrap(), "fastkafka.concurrent.on_input", "input");
+  CAF_CHECK_LESS_OR_EQUAL(committed[held_partition.load()], held_offset.load());
+  release = true;
+  CAF_CHECK(eventually([&] { return done.load() == 100; }));
+  CAF_CHECK(eventually([&] {
+    return test::committed_offsets(bootstrap(), "fastkafka.concurrent.on_input",
+                                   "input") ==
+           test::end_offsets(bootstrap(), "input");
+  }));
+  svc.stop();
+}
+
+CAF_TEST(a batch handler cannot be concurrent) {
+  app svc{{.title = "Concurrent"}};
+  std::string text;
+  try {
+    svc.consumes<InputData>("on_input", [](std::vector<InputData>&) {},
+                            {.exec = executor::concurrent});
+  } catch (const config_error& e) {
+    text = e.what();
+  }
+  CAF_CHECK(text.find("batch handler") != std::string::npos);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

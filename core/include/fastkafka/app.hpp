@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -75,6 +76,11 @@ struct consumes_options {
   std::string dead_letter_topic;
   /// Logs this handler's throughput when set.
   std::optional<benchmark_options> benchmark;
+  /// Sequential (ordered) or concurrent calls of the handler; a concurrent
+  /// handler must be safe to call from several threads at once.
+  executor exec = executor::sequential;
+  /// Most concurrent calls in flight (concurrent executor only).
+  size_t max_in_flight = 100;
 };
 
 /// Settings of one `produces` registration.
@@ -258,7 +264,34 @@ public:
     spec.options = std::move(options.options);
     spec.retry = options.retry;
     spec.benchmark = options.benchmark;
+    spec.exec = options.exec;
+    spec.max_in_flight = options.exec == executor::concurrent
+                             ? std::max<size_t>(1, options.max_in_flight)
+                             : 1;
+    if constexpr (many || many_with_meta) {
+      if (options.exec == executor::concurrent)
+        throw config_error("consumes " + spec.name +
+                           ": the concurrent executor calls handlers of "
+                           "one message; a batch handler is sequential");
+    }
     if constexpr (one || one_with_meta) {
+      if (options.exec == executor::concurrent) {
+        // Calls run on several threads: each decodes into its own value.
+        spec.invoke = [h = std::move(handler), dec = std::move(dec)](
+                          std::string_view payload, const message_meta& meta,
+                          decode_error& err) mutable {
+          T value{};
+          if (!dec.decode(payload, value, err))
+            return false;
+          if constexpr (one_with_meta)
+            h(value, meta);
+          else
+            h(value);
+          return true;
+        };
+        add_consumer(std::move(spec));
+        return;
+      }
       // The decoded value is reused across messages so that its strings and
       // vectors keep their capacity; decoders overwrite every field.
       spec.invoke = [h = std::move(handler), dec = std::move(dec), value = T{}](

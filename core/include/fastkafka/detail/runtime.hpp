@@ -45,6 +45,16 @@ struct benchmark_options {
   std::optional<size_t> sliding_window_size;
 };
 
+/// How a consumer runs its handler (FastKafka's executors).
+enum class executor {
+  /// One call at a time, in offset order per partition.
+  sequential,
+  /// Up to `max_in_flight` calls at once on a pool of threads, for slow
+  /// handlers; order is not kept, offsets are still committed only up to
+  /// the first unfinished message.
+  concurrent,
+};
+
 /// Header names written on dead-lettered messages.
 namespace dlq_header {
 inline constexpr const char* reason = "fastkafka.dlq.reason";
@@ -177,6 +187,8 @@ struct consumer_spec {
   std::string dead_letter_topic;
   client_options options;
   retry_policy retry;
+  executor exec = executor::sequential;
+  size_t max_in_flight = 1;
   /// Set for handlers of one message per call.
   invoke_fn invoke;
   /// Set for handlers of a batch per call.
