@@ -1,6 +1,7 @@
 #include "fastkafka/app.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "caf/actor_cast.hpp"
@@ -37,7 +38,37 @@ app::~app() noexcept {
   }
 }
 
+namespace {
+
+// A registration's brokers must name exactly the app's brokers, so that
+// `--kafka-broker NAME` means the same thing for every client.
+void check_broker_names(const char* kind, const std::string& name,
+                        const std::optional<broker_map>& own,
+                        const broker_map& app_brokers) {
+  if (!own)
+    return;
+  auto names = [](const broker_map& m) {
+    std::string out;
+    for (auto& [n, b] : m)
+      out += (out.empty() ? "" : ", ") + n;
+    return out.empty() ? std::string{"none"} : out;
+  };
+  bool same = own->size() == app_brokers.size();
+  for (auto& [n, b] : *own)
+    same = same && app_brokers.contains(n) && !b.empty();
+  if (!same)
+    throw config_error(std::string{kind} + " " + name +
+                       ": its brokers must name the same brokers as the "
+                       "app (app: " +
+                       names(app_brokers) + "; " + name + ": " + names(*own) +
+                       ")");
+}
+
+} // namespace
+
 void app::add_consumer(detail::consumer_spec spec) {
+  check_broker_names("consumes", spec.name, spec.brokers,
+                     config_.kafka_brokers);
   if (running_)
     throw config_error("consumes " + spec.name +
                        ": register handlers before the app starts");
@@ -50,6 +81,8 @@ void app::add_consumer(detail::consumer_spec spec) {
 }
 
 void app::add_producer(detail::producer_spec spec) {
+  check_broker_names("produces", spec.name, spec.brokers,
+                     config_.kafka_brokers);
   if (running_)
     throw config_error("produces " + spec.name +
                        ": register producers before the app starts");
@@ -133,12 +166,25 @@ void app::start(caf::actor_system& system, start_options options) {
       text += "\n  " + p;
     throw config_error(text);
   }
-  cluster_plan plan;
-  plan.broker_name = options.broker_name;
-  plan.bootstrap_servers = options.bootstrap_servers;
-  plan.app_title = config_.title;
-  plan.app_options = app_options;
+  // One plan (and client supervisor) per cluster address.
+  std::map<std::string, cluster_plan> plans;
+  auto address_of = [&](const std::optional<broker_map>& own) {
+    if (options.override_all || !own || !own->contains(options.broker_name))
+      return options.bootstrap_servers;
+    return bootstrap_servers(own->at(options.broker_name));
+  };
+  auto plan_for = [&](const std::string& address) -> cluster_plan& {
+    auto& plan = plans[address];
+    if (plan.bootstrap_servers.empty()) {
+      plan.broker_name = options.broker_name;
+      plan.bootstrap_servers = address;
+      plan.app_title = config_.title;
+      plan.app_options = app_options;
+    }
+    return plan;
+  };
   for (auto& c : consumers_) {
+    auto& plan = plan_for(address_of(c->brokers));
     plan.consumers.push_back(c);
     if (c->options.group_id)
       plan.group_ids.push_back(*c->options.group_id);
@@ -147,12 +193,16 @@ void app::start(caf::actor_system& system, start_options options) {
     else
       plan.group_ids.push_back(default_group_id(c->name));
   }
-  plan.producers = producers_;
+  for (auto& p : producers_)
+    plan_for(address_of(p->brokers)).producers.push_back(p);
+  std::vector<cluster_plan> all_plans;
+  for (auto& [address, plan] : plans)
+    all_plans.push_back(std::move(plan));
   if (config_.lifespan.enter)
     config_.lifespan.enter();
   log().info("starting {} {} on broker {} ({})", config_.title, config_.version,
              options.broker_name, options.bootstrap_servers);
-  auto sup = spawn_app_supervisor(system, {std::move(plan)});
+  auto sup = spawn_app_supervisor(system, std::move(all_plans));
   caf::scoped_actor self{system};
   caf::error failure;
   self->request(sup, caf::infinite, start_atom_v)

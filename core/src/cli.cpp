@@ -79,6 +79,10 @@ int run(app& a, const run_args& args) {
     }
     std::tie(opts.broker_name, opts.bootstrap_servers) =
         resolve_broker(a, args);
+    // An address given at run time replaces every address, also those of
+    // registrations that declare brokers of their own.
+    auto* env = std::getenv("FASTKAFKA_BOOTSTRAP_SERVERS");
+    opts.override_all = !args.bootstrap.empty() || (env != nullptr && *env);
   } catch (const config_error& e) {
     log().error("{}", e.what());
     return 2;
@@ -98,6 +102,7 @@ int run(app& a, const run_args& args) {
       return 1;
     }
     opts.bootstrap_servers = broker->bootstrap_servers();
+    opts.override_all = true;
     log().warn("embedded broker (librdkafka mock cluster) at {}: for "
                "development and tests only; it keeps only the newest 5 MiB "
                "per partition and forgets everything on exit",

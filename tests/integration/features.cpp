@@ -417,4 +417,44 @@ CAF_TEST(a batch handler cannot be concurrent) {
   CAF_CHECK(text.find("batch handler") != std::string::npos);
 }
 
+CAF_TEST(a registration may use other addresses for the same broker names) {
+  embedded_broker other{{.partitions = 2, .topics = {"elsewhere"}}};
+  auto to_port = [](const std::string& bootstrap) {
+    return std::stoi(bootstrap.substr(bootstrap.rfind(':') + 1));
+  };
+  app svc{{.title = "Two clusters",
+           .kafka_brokers = {
+               {"dev", {{.url = "127.0.0.1", .port = to_port(bootstrap())}}}}}};
+  auto to_elsewhere = svc.produces<InputData>(
+      "to_elsewhere", {.brokers = broker_map{
+                           {"dev",
+                            {{.url = "127.0.0.1",
+                              .port = to_port(other.bootstrap_servers())}}}}});
+  auto to_output = svc.produces<InputData>("to_output");
+  svc.start(sys, {.broker_name = "dev", .bootstrap_servers = bootstrap()});
+  to_elsewhere(InputData{1, 1, "far"});
+  to_output(InputData{2, 2, "near"});
+  svc.stop();
+  CAF_CHECK_EQUAL(
+      test::read_topic(other.bootstrap_servers(), "elsewhere", 1).size(), 1u);
+  CAF_CHECK_EQUAL(test::read_topic(bootstrap(), "output", 1).size(), 1u);
+  // Nothing of the registration with its own brokers reached the app's.
+  CAF_CHECK_EQUAL(test::end_offsets(bootstrap(), "elsewhere").size(), 0u);
+}
+
+CAF_TEST(a registration must name the same brokers as the app) {
+  app svc{
+      {.title = "Names",
+       .kafka_brokers = {{"dev", {{.url = "a"}}}, {"prod", {{.url = "b"}}}}}};
+  std::string text;
+  try {
+    svc.produces<InputData>("to_output",
+                            {.brokers = broker_map{{"dev", {{.url = "c"}}}}});
+  } catch (const config_error& e) {
+    text = e.what();
+  }
+  CAF_CHECK(text.find("same brokers as the app (app: dev, prod; to_output: "
+                      "dev)") != std::string::npos);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

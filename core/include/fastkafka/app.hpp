@@ -81,6 +81,9 @@ struct consumes_options {
   executor exec = executor::sequential;
   /// Most concurrent calls in flight (concurrent executor only).
   size_t max_in_flight = 100;
+  /// Other addresses for the app's broker names (the same names as the
+  /// app's `kafka_brokers`, or the registration is rejected).
+  std::optional<broker_map> brokers;
 };
 
 /// Settings of one `produces` registration.
@@ -98,6 +101,9 @@ struct produces_options {
   std::optional<codec<T>> encoder;
   /// Logs this producer's throughput when set.
   std::optional<benchmark_options> benchmark;
+  /// Other addresses for the app's broker names (the same names as the
+  /// app's `kafka_brokers`, or the registration is rejected).
+  std::optional<broker_map> brokers;
 };
 
 /// Thrown by a producer call that cannot hand its message to Kafka.
@@ -214,6 +220,10 @@ struct start_options {
   std::string bootstrap_servers;
   /// Overrides of the app-wide options (e.g. from `--set`).
   client_options overrides;
+  /// Whether `bootstrap_servers` replaces every address, also those of
+  /// registrations with brokers of their own (set for `--bootstrap-servers`
+  /// and the embedded broker).
+  bool override_all = false;
 };
 
 /// A Kafka service: typed consumers and producers run as supervised actors.
@@ -265,6 +275,7 @@ public:
     spec.retry = options.retry;
     spec.benchmark = options.benchmark;
     spec.exec = options.exec;
+    spec.brokers = std::move(options.brokers);
     spec.max_in_flight = options.exec == executor::concurrent
                              ? std::max<size_t>(1, options.max_in_flight)
                              : 1;
@@ -352,6 +363,7 @@ public:
     spec.schema = schema_of<T>();
     spec.options = std::move(options.options);
     spec.benchmark = options.benchmark;
+    spec.brokers = std::move(options.brokers);
     spec.slot = std::make_shared<detail::producer_slot>();
     spec.slot->name = spec.name;
     spec.slot->topic = spec.topic;

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "fastkafka/broker.hpp"
 #include "fastkafka/codecs/codec.hpp"
 #include "fastkafka/detail/ledger.hpp"
 #include "fastkafka/detail/rdkafka.hpp"
@@ -189,6 +190,8 @@ struct consumer_spec {
   retry_policy retry;
   executor exec = executor::sequential;
   size_t max_in_flight = 1;
+  /// The registration's own addresses for the app's broker names.
+  std::optional<broker_map> brokers;
   /// Set for handlers of one message per call.
   invoke_fn invoke;
   /// Set for handlers of a batch per call.
@@ -211,6 +214,8 @@ struct producer_spec {
   std::function<boost::json::object()> schema;
   client_options options;
   std::shared_ptr<producer_slot> slot;
+  /// The registration's own addresses for the app's broker names.
+  std::optional<broker_map> brokers;
   /// Set when the registration is marked for benchmarking.
   std::optional<benchmark_options> benchmark;
 };
