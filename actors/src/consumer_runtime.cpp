@@ -176,11 +176,7 @@ void consumer_runtime::handle(rd_kafka_message_t* msg, size_t index,
   current_ticket() = t;
   try {
     if (!spec_->invoke(payload_of(msg), meta, derr)) {
-      log().warn("consumer {}: cannot decode message at {} [{}] offset {}: "
-                 "{}; sending it to {}",
-                 spec_->name, spec_->topic, msg->partition, msg->offset,
-                 derr.to_string(), spec_->dead_letter_topic);
-      dead_letter(msg, t, "decode", derr.to_string(), 1);
+      undecodable(msg, t, derr);
     } else {
       spec_->handled->add(1);
       if (!attempts_.empty())
@@ -251,11 +247,7 @@ void consumer_runtime::run_concurrent(rd_kafka_message_t* msg, ticket* t) {
     try {
       decode_error derr;
       if (!spec_->invoke(payload_of(msg), meta, derr)) {
-        log().warn("consumer {}: cannot decode message at {} [{}] offset {}: "
-                   "{}; sending it to {}",
-                   spec_->name, spec_->topic, msg->partition, msg->offset,
-                   derr.to_string(), spec_->dead_letter_topic);
-        dead_letter(msg, t, "decode", derr.to_string(), 1);
+        undecodable(msg, t, derr);
       } else {
         spec_->handled->add(1);
       }
@@ -333,11 +325,7 @@ void consumer_runtime::handle_group(size_t index) {
     spec_->invoke_batch(payloads_, metas_, failures);
     for (auto& [i, err] : failures) {
       auto* msg = batch_[group[i]];
-      log().warn("consumer {}: cannot decode message at {} [{}] offset {}: "
-                 "{}; sending it to {}",
-                 spec_->name, spec_->topic, msg->partition, msg->offset,
-                 err.to_string(), spec_->dead_letter_topic);
-      dead_letter(msg, t, "decode", err.to_string(), 1);
+      undecodable(msg, t, err);
     }
     spec_->handled->add(group.size() - failures.size());
     if (!attempts_.empty())
@@ -439,6 +427,15 @@ bool consumer_runtime::handler_failed(rd_kafka_message_t* msg, ticket* t,
   }
   seek({rewind.begin(), rewind.end()});
   return false;
+}
+
+void consumer_runtime::undecodable(const rd_kafka_message_t* msg, ticket* t,
+                                   const decode_error& err) {
+  log().warn("consumer {}: cannot decode message at {} [{}] offset {}: {}; "
+             "sending it to {}",
+             spec_->name, spec_->topic, msg->partition, msg->offset,
+             err.to_string(), spec_->dead_letter_topic);
+  dead_letter(msg, t, "decode", err.to_string(), 1);
 }
 
 void consumer_runtime::dead_letter(const rd_kafka_message_t* msg, ticket* t,

@@ -83,6 +83,8 @@ private:
   void handle_error_message(const rd_kafka_message_t* msg);
   bool handler_failed(rd_kafka_message_t* msg, ticket* t, std::string what,
                       size_t index, size_t count);
+  void undecodable(const rd_kafka_message_t* msg, ticket* t,
+                   const decode_error& err);
   void dead_letter(const rd_kafka_message_t* msg, ticket* t, const char* reason,
                    const std::string& error, int attempts);
   void settle();

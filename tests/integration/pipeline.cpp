@@ -16,6 +16,7 @@
 #include "fastkafka/runtime_config.hpp"
 #include "pipeline_app.hpp"
 #include "support/kafka_checks.hpp"
+#include "support/pipeline_inputs.hpp"
 
 using namespace fastkafka;
 using namespace std::chrono_literals;
@@ -24,18 +25,8 @@ using test::eventually;
 
 namespace {
 
-std::string input_json(int64_t id) {
-  return "{\"id\":" + std::to_string(id) + ",\"value\":" + std::to_string(id) +
-         ".25,\"name\":\"sensor-" + std::to_string(id) + "\"}";
-}
-
-std::vector<std::pair<std::string, std::string>> inputs(int64_t first,
-                                                        int64_t last) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (auto id = first; id <= last; ++id)
-    out.emplace_back(std::to_string(id), input_json(id));
-  return out;
-}
+using test::input_json;
+using test::inputs;
 
 // Checks that every output record is the doubled input and returns the ids.
 std::multiset<int64_t> output_ids(const std::vector<test::record>& records) {
