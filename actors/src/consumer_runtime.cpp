@@ -66,10 +66,10 @@ consumer_runtime::~consumer_runtime() noexcept {
   // released. Messages of a batch are never kept across calls.
 }
 
-std::shared_ptr<consumer_runtime>
-consumer_runtime::create(std::shared_ptr<const consumer_spec> spec,
-                         const client_options& options, std::string group_id,
-                         producer_client* dead_letters, std::string& err) {
+std::shared_ptr<consumer_runtime> consumer_runtime::create(
+    std::shared_ptr<const consumer_spec> spec, const client_options& options,
+    std::string group_id, producer_client* dead_letters, std::string& err,
+    std::shared_ptr<const oauth_token_provider> token_provider) {
   std::shared_ptr<consumer_runtime> self{
       new consumer_runtime(std::move(spec), std::move(group_id), dead_letters)};
   auto values = effective_values(options, client_role::consumer);
@@ -99,6 +99,10 @@ consumer_runtime::create(std::shared_ptr<const consumer_spec> spec,
   rd_kafka_conf_set_opaque(conf.get(), self.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance);
   rd_kafka_conf_set_offset_commit_cb(conf.get(), on_commit);
+  self->token_provider_ = std::move(token_provider);
+  if (self->token_provider_)
+    rd_kafka_conf_set_oauthbearer_token_refresh_cb(conf.get(),
+                                                   on_token_refresh);
   self->rk_ = make_client(RD_KAFKA_CONSUMER, std::move(conf), err);
   if (!self->rk_) {
     err = "consumer " + self->spec_->name + ": " + err;
@@ -630,6 +634,12 @@ void consumer_runtime::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     // Never let an exception into librdkafka.
     rd_kafka_assign(rk, nullptr);
   }
+}
+
+void consumer_runtime::on_token_refresh(rd_kafka_t* rk, const char*,
+                                        void* opaque) noexcept {
+  auto* self = static_cast<consumer_runtime*>(opaque);
+  refresh_oauth_token(rk, *self->token_provider_);
 }
 
 void consumer_runtime::on_commit(rd_kafka_t*, rd_kafka_resp_err_t err,

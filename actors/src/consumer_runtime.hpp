@@ -29,7 +29,8 @@ public:
   static std::shared_ptr<consumer_runtime>
   create(std::shared_ptr<const consumer_spec> spec,
          const client_options& options, std::string group_id,
-         producer_client* dead_letters, std::string& err);
+         producer_client* dead_letters, std::string& err,
+         std::shared_ptr<const oauth_token_provider> token_provider = nullptr);
 
   consumer_runtime(const consumer_runtime&) = delete;
   consumer_runtime& operator=(const consumer_runtime&) = delete;
@@ -68,6 +69,8 @@ private:
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts,
                            void* opaque) noexcept;
+  static void on_token_refresh(rd_kafka_t* rk, const char* config,
+                               void* opaque) noexcept;
   static void on_commit(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                         rd_kafka_topic_partition_list_t* offsets,
                         void* opaque) noexcept;
@@ -95,6 +98,7 @@ private:
   std::shared_ptr<const consumer_spec> spec_;
   std::string group_id_;
   producer_client* dead_letters_;
+  std::shared_ptr<const oauth_token_provider> token_provider_;
   int max_poll_records_ = 100;
   int64_t commit_interval_ms_ = 5000;
   int poll_timeout_ms_ = 200;

@@ -126,7 +126,8 @@ std::string start_clients(supervisor_ptr self) {
   std::string err;
   for (auto& spec : plan.producers) {
     auto opts = with_bootstrap(merge(plan.app_options, spec->options));
-    auto client = producer_client::create(spec->name, spec->topic, opts, err);
+    auto client = producer_client::create(spec->name, spec->topic, opts, err,
+                                          plan.token_provider);
     if (!client)
       return err;
     managed_producer mp{
@@ -142,7 +143,8 @@ std::string start_clients(supervisor_ptr self) {
     // Dead letters are the last copy of a message: wait for all replicas.
     auto opts = with_bootstrap(plan.app_options);
     opts.acks = "all";
-    auto client = producer_client::create("dead-letters", "", opts, err);
+    auto client = producer_client::create("dead-letters", "", opts, err,
+                                          plan.token_provider);
     if (!client)
       return err;
     managed_producer mp{
@@ -155,7 +157,7 @@ std::string start_clients(supervisor_ptr self) {
     auto& spec = plan.consumers[i];
     auto opts = with_bootstrap(merge(plan.app_options, spec->options));
     auto rt = consumer_runtime::create(spec, opts, plan.group_ids[i],
-                                       dead_letters, err);
+                                       dead_letters, err, plan.token_provider);
     if (!rt)
       return err;
     log().info("consumer {} options: {}", spec->name,

@@ -180,6 +180,9 @@ void app::start(caf::actor_system& system, start_options options) {
       plan.bootstrap_servers = address;
       plan.app_title = config_.title;
       plan.app_options = app_options;
+      if (config_.oauth_tokens)
+        plan.token_provider =
+            std::make_shared<const oauth_token_provider>(config_.oauth_tokens);
     }
     return plan;
   };

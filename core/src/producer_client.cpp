@@ -34,11 +34,13 @@ producer_client::~producer_client() noexcept {
   // Members destroy the topic before the client, as librdkafka requires.
 }
 
-std::unique_ptr<producer_client>
-producer_client::create(std::string name, std::string topic,
-                        const client_options& options, std::string& err) {
+std::unique_ptr<producer_client> producer_client::create(
+    std::string name, std::string topic, const client_options& options,
+    std::string& err,
+    std::shared_ptr<const oauth_token_provider> token_provider) {
   std::unique_ptr<producer_client> self{
       new producer_client(std::move(name), std::move(topic))};
+  self->token_provider_ = std::move(token_provider);
   auto props = rdkafka_properties(options, client_role::producer);
   // Keyed messages land where the Java client and kafka-python put them,
   // unless the user picked another partitioner explicitly.
@@ -52,6 +54,9 @@ producer_client::create(std::string name, std::string topic,
   route_logs(conf.get());
   rd_kafka_conf_set_opaque(conf.get(), self.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
+  if (self->token_provider_)
+    rd_kafka_conf_set_oauthbearer_token_refresh_cb(conf.get(),
+                                                   on_token_refresh);
   self->rk_ = make_client(RD_KAFKA_PRODUCER, std::move(conf), err);
   if (!self->rk_) {
     err = "producer " + self->name_ + ": " + err;
@@ -173,6 +178,12 @@ void producer_client::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
   }
   if (t != nullptr)
     t->pending.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+void producer_client::on_token_refresh(rd_kafka_t* rk, const char*,
+                                       void* opaque) noexcept {
+  auto* self = static_cast<producer_client*>(opaque);
+  refresh_oauth_token(rk, *self->token_provider_);
 }
 
 void producer_client::report_failure(const rd_kafka_message_t* msg) noexcept {

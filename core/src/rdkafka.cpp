@@ -84,6 +84,38 @@ void route_logs(rd_kafka_conf_t* conf) {
   rd_kafka_conf_set_error_cb(conf, on_error);
 }
 
+void refresh_oauth_token(rd_kafka_t* rk,
+                         const oauth_token_provider& provider) noexcept {
+  std::string failure;
+  try {
+    auto token = provider();
+    std::vector<const char*> ext;
+    for (auto& [k, v] : token.extensions) {
+      ext.push_back(k.c_str());
+      ext.push_back(v.c_str());
+    }
+    char err[512];
+    if (rd_kafka_oauthbearer_set_token(
+            rk, token.value.c_str(), token.expires_at_ms,
+            token.principal.c_str(), ext.data(), ext.size(), err,
+            sizeof(err)) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      log().info("{}: OAUTHBEARER token set for {}", rd_kafka_name(rk),
+                 token.principal);
+      return;
+    }
+    failure = err;
+  } catch (const std::exception& e) {
+    failure = std::string{"token provider failed: "} + e.what();
+  } catch (...) {
+    failure = "token provider failed with a non-standard exception";
+  }
+  try {
+    log().error("{}: no OAUTHBEARER token: {}", rd_kafka_name(rk), failure);
+  } catch (...) {
+  }
+  rd_kafka_oauthbearer_set_token_failure(rk, failure.c_str());
+}
+
 int64_t monotonic_ms() noexcept {
   using namespace std::chrono;
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch())

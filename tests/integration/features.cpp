@@ -448,4 +448,40 @@ CAF_TEST(a registration must name the same brokers as the app) {
                       "dev)") != std::string::npos);
 }
 
+CAF_TEST(OAUTHBEARER clients take their tokens from the provider) {
+  std::atomic<int> asked{0};
+  app svc{{.title = "Tokens",
+           .options = {.security_protocol = "SASL_PLAINTEXT",
+                       .sasl_mechanism = "OAUTHBEARER"},
+           .oauth_tokens = [&] {
+             ++asked;
+             auto in_an_hour =
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count() +
+                 3600000;
+             return oauth_token{"token-value", in_an_hour, "svc", {}};
+           }}};
+  svc.produces<InputData>("to_output");
+  svc.start(sys, where());
+  CAF_CHECK(eventually([&] { return asked.load() >= 1; }, 10s));
+  svc.stop();
+}
+
+CAF_TEST(a failing token provider is reported and does not stop the app) {
+  std::atomic<int> asked{0};
+  app svc{{.title = "Tokens",
+           .options = {.security_protocol = "SASL_PLAINTEXT",
+                       .sasl_mechanism = "OAUTHBEARER"},
+           .oauth_tokens = [&]() -> oauth_token {
+             ++asked;
+             throw std::runtime_error("identity provider unreachable");
+           }}};
+  svc.produces<InputData>("to_output");
+  svc.start(sys, where());
+  CAF_CHECK(eventually([&] { return asked.load() >= 1; }, 10s));
+  CAF_CHECK(svc.is_started());
+  svc.stop();
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

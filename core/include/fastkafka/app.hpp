@@ -54,6 +54,8 @@ struct app_config {
   client_options options;
   /// Hooks around start and stop.
   lifespan_hooks lifespan;
+  /// Supplies tokens when `options.sasl_mechanism` is `OAUTHBEARER`.
+  oauth_token_provider oauth_tokens;
 };
 
 /// Settings of one `consumes` registration.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -220,6 +221,24 @@ BOOST_DESCRIBE_STRUCT(
      max_poll_interval_ms, rebalance_timeout_ms, session_timeout_ms,
      heartbeat_interval_ms, consumer_timeout_ms, max_poll_records,
      exclude_internal_topics, isolation_level, librdkafka))
+
+/// A SASL/OAUTHBEARER token, as a token provider hands it out.
+struct oauth_token {
+  /// The token itself (usually a JWT).
+  std::string value;
+  /// When it expires, in milliseconds since the epoch.
+  int64_t expires_at_ms = 0;
+  /// The principal the token stands for.
+  std::string principal;
+  /// SASL extensions sent with the token.
+  std::map<std::string, std::string> extensions;
+};
+
+/// Returns a fresh token whenever librdkafka needs one (at start and before
+/// the current one expires); throws to report that none can be had. The
+/// C++ counterpart of FastKafka's `sasl_oauth_token_provider`; used when
+/// `sasl_mechanism` is `OAUTHBEARER`.
+using oauth_token_provider = std::function<oauth_token()>;
 
 /// Which kind of client an option applies to.
 enum class client_role : uint8_t { consumer = 1, producer = 2, both = 3 };

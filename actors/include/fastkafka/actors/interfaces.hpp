@@ -40,6 +40,8 @@ struct cluster_plan {
   std::string app_title;
   /// The app's options, overrides applied.
   client_options app_options;
+  /// Supplies OAUTHBEARER tokens to every client; may be null.
+  std::shared_ptr<const oauth_token_provider> token_provider;
   std::vector<std::shared_ptr<const detail::consumer_spec>> consumers;
   /// Group ids of `consumers`, index for index.
   std::vector<std::string> group_ids;

@@ -7,6 +7,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "fastkafka/options.hpp"
+
 namespace fastkafka::detail {
 
 // One owner per librdkafka object. Deleters are noexcept; closing a consumer
@@ -71,6 +73,12 @@ namespace fastkafka::detail {
 /// Routes librdkafka's log lines and client errors to the framework logger.
 /// The callbacks run on librdkafka's threads and never throw.
 void route_logs(rd_kafka_conf_t* conf);
+
+/// Answers librdkafka's token refresh with a token from `provider`, or
+/// with a failure when it throws or returns an unusable token. Never
+/// throws: it runs inside a librdkafka callback.
+void refresh_oauth_token(rd_kafka_t* rk,
+                         const oauth_token_provider& provider) noexcept;
 
 /// Milliseconds on a monotonic clock, for rate limits.
 int64_t monotonic_ms() noexcept;

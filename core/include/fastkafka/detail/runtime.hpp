@@ -92,10 +92,10 @@ private:
 class producer_client {
 public:
   /// Creates the client; returns null and fills `err` on failure.
-  static std::unique_ptr<producer_client> create(std::string name,
-                                                 std::string topic,
-                                                 const client_options& options,
-                                                 std::string& err);
+  static std::unique_ptr<producer_client>
+  create(std::string name, std::string topic, const client_options& options,
+         std::string& err,
+         std::shared_ptr<const oauth_token_provider> token_provider = nullptr);
 
   producer_client(const producer_client&) = delete;
   producer_client& operator=(const producer_client&) = delete;
@@ -132,10 +132,13 @@ private:
   producer_client(std::string name, std::string topic);
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
                           void* opaque) noexcept;
+  static void on_token_refresh(rd_kafka_t* rk, const char* config,
+                               void* opaque) noexcept;
   void report_failure(const rd_kafka_message_t* msg) noexcept;
 
   std::string name_;
   std::string topic_;
+  std::shared_ptr<const oauth_token_provider> token_provider_;
   kafka_ptr rk_;
   topic_ptr rkt_;
   std::atomic<uint64_t> delivered_{0};
