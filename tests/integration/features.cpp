@@ -484,4 +484,43 @@ CAF_TEST(a failing token provider is reported and does not stop the app) {
   svc.stop();
 }
 
+CAF_TEST(several handlers of one topic each see every message) {
+  app svc{{.title = "Fan out"}};
+  std::atomic<int> first{0};
+  std::atomic<int> second{0};
+  svc.consumes<InputData>("on_input", [&](const InputData&) { ++first; });
+  svc.consumes<InputData>("audit", [&](const InputData&) { ++second; },
+                          {.topic = "input"});
+  CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 40)));
+  svc.start(sys, where());
+  CAF_CHECK(eventually([&] { return first == 40 && second == 40; }));
+  svc.stop();
+  CAF_CHECK_EQUAL(first.load(), 40);
+  CAF_CHECK_EQUAL(second.load(), 40);
+}
+
+CAF_TEST(a failed delivery is reported and its input consumed again) {
+  app svc{pipeline::config()};
+  pipeline::install(svc);
+  svc.start(sys, where());
+  CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 30)));
+  // The next Produce requests fail for good (no retry helps with a message
+  // the broker calls invalid). They are the app's: its consumer is still
+  // joining its group. Their outputs are lost, so their inputs must be
+  // handled again.
+  broker.push_request_errors(
+      0, std::vector<int>(3, RD_KAFKA_RESP_ERR_INVALID_MSG));
+  auto out = test::read_topic(bootstrap(), "output", 30, 60s);
+  std::set<int64_t> ids;
+  for (auto& r : out)
+    ids.insert(boost::json::parse(r.value).as_object().at("id").as_int64());
+  CAF_CHECK_EQUAL(ids.size(), 30u);
+  CAF_CHECK(eventually([&] {
+    return test::committed_offsets(bootstrap(), "fastkafka.pipeline.on_input",
+                                   "input") ==
+           test::end_offsets(bootstrap(), "input");
+  }));
+  svc.stop();
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
