@@ -99,7 +99,7 @@ struct tester::impl {
 
   void read_loop(std::stop_token stop) {
     while (!stop.stop_requested()) {
-      auto* msg = rd_kafka_consumer_poll(reader.get(), 50);
+      auto* msg = rd_kafka_consumer_poll(reader.get(), 10);
       if (msg == nullptr)
         continue;
       if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -145,12 +145,14 @@ struct tester::impl {
       reader_thread.request_stop();
       reader_thread.join();
     }
+    // The mock cluster's thread wakes at once while clients are connected
+    // but sleeps up to 1 s when idle: stop it first.
+    broker.reset();
     if (reader)
       rd_kafka_consumer_close(reader.get());
     reader.reset();
     producer.reset();
     sys.reset();
-    broker.reset();
   }
 
   std::string tail(const std::string& topic) const {
