@@ -96,6 +96,30 @@ struct tester::impl {
   mutable std::mutex mtx;
   mutable std::condition_variable cv;
   std::map<std::string, std::vector<std::string>> got;
+  std::map<std::string, std::vector<std::any>> mocks;
+  std::vector<detail::observer_hook*> hooks;
+
+  void install_mocks() {
+    for (auto* a : apps) {
+      for (auto& c : a->consumers())
+        hook(*c->observer, c->name);
+      for (auto& p : a->producers())
+        hook(p->slot->observer, p->name);
+    }
+  }
+
+  void hook(detail::observer_hook& h, const std::string& name) {
+    mocks[name];
+    h.fn = [this, &h, name](const void* value) {
+      auto copy = h.copy(value);
+      {
+        std::lock_guard guard{mtx};
+        mocks[name].push_back(std::move(copy));
+      }
+      cv.notify_all();
+    };
+    hooks.push_back(&h);
+  }
 
   void read_loop(std::stop_token stop) {
     while (!stop.stop_requested()) {
@@ -141,6 +165,10 @@ struct tester::impl {
       }
     }
     started.clear();
+    // The apps outlive the tester: their hooks must not point into it.
+    for (auto* h : hooks)
+      h->fn = nullptr;
+    hooks.clear();
     if (reader_thread.joinable()) {
       reader_thread.request_stop();
       reader_thread.join();
@@ -242,6 +270,7 @@ tester::tester(std::vector<app*> apps, tester_options options)
                                rd_kafka_err2str(err));
     d.reader_thread =
         std::jthread{[&d](std::stop_token st) { d.read_loop(std::move(st)); }};
+    d.install_mocks();
     d.sys = std::make_unique<caf::actor_system>(d.cfg);
     for (auto* a : d.apps) {
       a->start(*d.sys, {.broker_name = d.broker ? "embedded" : "external",
@@ -355,6 +384,57 @@ check_result tester::not_called(const std::string& topic,
   return {false, "expected no message on " + topic + " for " +
                      std::to_string(window.count()) + " ms, but " +
                      d.tail(topic)};
+}
+
+std::vector<std::any> tester::mock_values(const std::string& name) const {
+  std::lock_guard guard{impl_->mtx};
+  auto it = impl_->mocks.find(name);
+  if (it == impl_->mocks.end())
+    throw std::invalid_argument("tester: no registration named " + name);
+  return it->second;
+}
+
+check_result
+tester::mock_wait(const std::string& name,
+                  const std::function<bool(const std::vector<std::any>&)>& pred,
+                  const std::function<std::string(const std::any&)>& show,
+                  const std::string& what,
+                  std::chrono::milliseconds timeout) const {
+  auto& d = *impl_;
+  std::unique_lock guard{d.mtx};
+  auto it = d.mocks.find(name);
+  if (it == d.mocks.end())
+    throw std::invalid_argument("tester: no registration named " + name);
+  auto& seen = it->second;
+  if (d.cv.wait_for(guard, timeout, [&] { return pred(seen); }))
+    return {true, {}};
+  std::string out = "expected the mock of " + name + " " + what + " within " +
+                    std::to_string(timeout.count()) + " ms, but it saw " +
+                    std::to_string(seen.size());
+  if (!seen.empty() && show) {
+    out += "; the last ones:";
+    for (size_t i = seen.size() > 5 ? seen.size() - 5 : 0; i < seen.size(); ++i)
+      out += "\n  " + show(seen[i]);
+  }
+  return {false, std::move(out)};
+}
+
+check_result
+tester::mock_called_times(const std::string& name, size_t n,
+                          std::chrono::milliseconds timeout) const {
+  auto res = mock_wait(
+      name, [n](const std::vector<std::any>& v) { return v.size() >= n; }, {},
+      "to be called " + std::to_string(n) + " times", timeout);
+  if (!res.ok)
+    return res;
+  // Reaching n is not enough: one more call would make it n + 1.
+  std::this_thread::sleep_for(200ms);
+  auto count = mock_values(name).size();
+  if (count == n)
+    return {true, {}};
+  return {false, "expected the mock of " + name + " to be called " +
+                     std::to_string(n) + " times, but it saw " +
+                     std::to_string(count)};
 }
 
 namespace {

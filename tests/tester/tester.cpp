@@ -226,3 +226,48 @@ CAF_TEST(start and stop timing) {
   std::cout << "tester start+stop median of 7: " << ms[3] << " ms" << std::endl;
   CAF_CHECK(!ms.empty());
 }
+
+CAF_TEST(mocks see copies of what handlers received and producers sent) {
+  app a{{.title = "Mutating"}};
+  auto out = a.produces<InputData>("to_output");
+  a.consumes<InputData>("on_input", [out](InputData& m) {
+    // Mutates its argument: the mock must keep what arrived.
+    m.value = -1;
+    m.name = "changed";
+    out(InputData{m.id, 99, "sent"});
+  });
+  tester t{{&a}};
+  t.to("input", input(3));
+  auto got = t.mock_called_with("on_input", input(3), 20s);
+  FASTKAFKA_CHECK(got);
+  FASTKAFKA_CHECK(t.mock_called_with("to_output", InputData{3, 99, "sent"}));
+  FASTKAFKA_CHECK(t.mock_called_times("on_input", 1));
+  auto calls = t.mock_calls<InputData>("on_input");
+  CAF_REQUIRE_EQUAL(calls.size(), 1u);
+  CAF_CHECK_EQUAL(calls[0].name, "sensor-3");
+  CAF_CHECK_EQUAL(calls[0].value, 3.25);
+  // Negative cases list what the mock saw.
+  auto bad = t.mock_called_with("on_input", input(4), 300ms);
+  CAF_CHECK(!bad);
+  CAF_MESSAGE(bad.message);
+  CAF_CHECK(bad.message.find("sensor-3") != std::string::npos);
+  CAF_CHECK(!t.mock_called_times("on_input", 2, 300ms).ok);
+  CAF_CHECK(!t.mock_called_times("to_output", 0, 300ms).ok);
+  auto unknown = false;
+  try {
+    t.mock_values("on_nothing");
+  } catch (const std::invalid_argument&) {
+    unknown = true;
+  }
+  CAF_CHECK(unknown);
+}
+
+CAF_TEST(batch handlers are mocked per message) {
+  app a{{.title = "Batches"}};
+  a.consumes<InputData>("on_input",
+                        [](std::vector<InputData>& batch) { batch.clear(); });
+  tester t{{&a}};
+  for (int64_t i = 1; i <= 3; ++i)
+    t.to("input", input(i));
+  FASTKAFKA_CHECK(t.mock_called_times("on_input", 3, 20s));
+}

@@ -174,6 +174,8 @@ public:
   /// Sends `value` with an optional key and headers.
   void send(const T& value, std::string_view key = {},
             const std::vector<header>& headers = {}) const {
+    if (slot_->observer.fn) [[unlikely]]
+      slot_->observer.fn(&value);
     thread_local std::string buffer;
     buffer.clear();
     codec_->encode(value, buffer);
@@ -264,6 +266,10 @@ public:
     auto topic = infer_topic("consumes", name, options.topic, options.prefix);
     auto dec = options.decoder ? std::move(*options.decoder) : json_codec<T>();
     detail::consumer_spec spec;
+    spec.observer->copy = [](const void* p) {
+      return std::any{*static_cast<const T*>(p)};
+    };
+    auto obs = spec.observer;
     spec.name = std::move(name);
     spec.topic = std::move(topic);
     spec.description = std::move(options.description);
@@ -290,12 +296,14 @@ public:
     if constexpr (one || one_with_meta) {
       if (options.exec == executor::concurrent) {
         // Calls run on several threads: each decodes into its own value.
-        spec.invoke = [h = std::move(handler), dec = std::move(dec)](
-                          std::string_view payload, const message_meta& meta,
-                          decode_error& err) mutable {
+        spec.invoke = [h = std::move(handler), dec = std::move(dec),
+                       obs](std::string_view payload, const message_meta& meta,
+                            decode_error& err) mutable {
           T value{};
           if (!dec.decode(payload, value, err))
             return false;
+          if (obs->fn) [[unlikely]]
+            obs->fn(&value);
           if constexpr (one_with_meta)
             h(value, meta);
           else
@@ -307,11 +315,13 @@ public:
       }
       // The decoded value is reused across messages so that its strings and
       // vectors keep their capacity; decoders overwrite every field.
-      spec.invoke = [h = std::move(handler), dec = std::move(dec), value = T{}](
-                        std::string_view payload, const message_meta& meta,
-                        decode_error& err) mutable {
+      spec.invoke = [h = std::move(handler), dec = std::move(dec), value = T{},
+                     obs](std::string_view payload, const message_meta& meta,
+                          decode_error& err) mutable {
         if (!dec.decode(payload, value, err))
           return false;
+        if (obs->fn) [[unlikely]]
+          obs->fn(&value);
         if constexpr (one_with_meta)
           h(value, meta);
         else
@@ -321,7 +331,7 @@ public:
     } else {
       spec.invoke_batch =
           [h = std::move(handler), dec = std::move(dec), values = batch{},
-           good = metas{}](
+           good = metas{}, obs](
               std::span<const std::string_view> payloads,
               std::span<const message_meta> all,
               std::vector<std::pair<size_t, decode_error>>& failures) mutable {
@@ -340,6 +350,9 @@ public:
             if (n == 0)
               return;
             values.resize(n);
+            if (obs->fn) [[unlikely]]
+              for (auto& v : values)
+                obs->fn(&v);
             if constexpr (many_with_meta)
               h(values, good);
             else
@@ -369,6 +382,9 @@ public:
     spec.slot = std::make_shared<detail::producer_slot>();
     spec.slot->name = spec.name;
     spec.slot->topic = spec.topic;
+    spec.slot->observer.copy = [](const void* p) {
+      return std::any{*static_cast<const T*>(p)};
+    };
     auto slot = spec.slot;
     add_producer(std::move(spec));
     return producer<T>{std::move(slot), std::move(enc)};

@@ -4,6 +4,7 @@
 // external one), points apps at it, sends to the topics they consume and
 // records what they produce, with waiting assertions that say what arrived.
 
+#include <any>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -115,6 +116,59 @@ public:
   check_result
   not_called(const std::string& topic,
              std::chrono::milliseconds window = std::chrono::seconds{1}) const;
+
+  // -- mocks (FastKafka's create_mocks) -------------------------------------
+
+  /// Copies of the values registration `name` (a `consumes` handler or a
+  /// producer) received or sent, taken before the real call ran; `T` must
+  /// be the registration's type.
+  template <class T>
+  std::vector<T> mock_calls(const std::string& name) const {
+    std::vector<T> out;
+    for (auto& v : mock_values(name))
+      out.push_back(std::any_cast<const T&>(v));
+    return out;
+  }
+
+  /// The values registration `name` saw, type-erased.
+  std::vector<std::any> mock_values(const std::string& name) const;
+
+  /// Waits until the mock of `name` saw a value equal to `expected`
+  /// (compared as encoded JSON).
+  template <class T>
+  check_result mock_called_with(
+      const std::string& name, const T& expected,
+      std::chrono::milliseconds timeout = std::chrono::seconds{5}) const {
+    auto to_json = [](const std::any& v) {
+      std::string out;
+      json_codec<T>().encode(std::any_cast<const T&>(v), out);
+      return out;
+    };
+    std::any want = expected;
+    auto want_json = to_json(want);
+    return mock_wait(
+        name,
+        [&](const std::vector<std::any>& seen) {
+          for (auto& v : seen)
+            if (to_json(v) == want_json)
+              return true;
+          return false;
+        },
+        to_json, "to be called with " + want_json, timeout);
+  }
+
+  /// Waits until the mock of `name` saw exactly `n` values.
+  check_result mock_called_times(
+      const std::string& name, size_t n,
+      std::chrono::milliseconds timeout = std::chrono::seconds{5}) const;
+
+  /// Waits until `pred` holds for the values the mock of `name` saw; on
+  /// timeout the message says `what` and shows the last values via `show`.
+  check_result
+  mock_wait(const std::string& name,
+            const std::function<bool(const std::vector<std::any>&)>& pred,
+            const std::function<std::string(const std::any&)>& show,
+            const std::string& what, std::chrono::milliseconds timeout) const;
 
   // -- fault injection (embedded broker only; throws when external) ---------
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <any>
 #include <atomic>
 #include <boost/json/object.hpp>
 #include <chrono>
@@ -147,6 +148,16 @@ private:
   std::atomic<uint64_t> suppressed_failures_{0};
 };
 
+/// Sees a copy of each value a handler receives or a producer sends, before
+/// the real call runs (the tester's mocks). Set `fn` only before the app
+/// starts; an empty `fn` costs the hot path one branch.
+struct observer_hook {
+  /// Called with a `const T*` of the registration's type.
+  std::function<void(const void*)> fn;
+  /// Copies the `const T*` into an `std::any` holding a `T`.
+  std::function<std::any(const void*)> copy;
+};
+
 /// Where a typed producer handle finds its client once the app runs.
 ///
 /// The handle outlives runs of the app; `active` lets `detach` wait for
@@ -158,6 +169,8 @@ struct producer_slot {
   call_counter sent;
   std::string name;
   std::string topic;
+  /// Observer of sent values (mocks); empty unless a tester set it.
+  observer_hook observer;
 
   /// Makes `c` the target of future sends.
   void attach(producer_client* c) noexcept { client.store(c); }
@@ -203,6 +216,8 @@ struct consumer_spec {
   std::shared_ptr<call_counter> handled = std::make_shared<call_counter>();
   /// Set when the registration is marked for benchmarking.
   std::optional<benchmark_options> benchmark;
+  /// Observer of decoded values (mocks); shared with the invoke functions.
+  std::shared_ptr<observer_hook> observer = std::make_shared<observer_hook>();
 };
 
 /// A `produces` registration with its type erased.
