@@ -44,3 +44,20 @@ CAF_TEST(failed produce requests lose nothing) {
   FASTKAFKA_CHECK(tester.called_at_least("output", 11, 30s));
 }
 // [snippet:faults]
+
+// [snippet:mocks]
+CAF_TEST(mocks see what the handler received and what it sent) {
+  fastkafka::app app{pipeline::config()};
+  pipeline::install(app);
+  fastkafka::tester tester{{&app}};
+  tester.to("input", InputData{7, 1.5, "sensor-7"});
+  // Each handler and producer has a mock, named like its registration,
+  // that sees a copy of the value before the real call runs.
+  FASTKAFKA_CHECK(
+      tester.mock_called_with("on_input", InputData{7, 1.5, "sensor-7"}, 20s));
+  FASTKAFKA_CHECK(
+      tester.mock_called_with("to_output", InputData{7, 3, "sensor-7"}));
+  auto sent = tester.mock_calls<InputData>("to_output");
+  CAF_CHECK_EQUAL(sent.size(), 1u);
+}
+// [snippet:mocks]
