@@ -9,7 +9,7 @@ packages=(
   # fixed dependencies
   libcaf-dev librdkafka-dev libboost1.81-dev libboost-json1.81-dev
   # libraries we use instead of writing our own
-  libcli11-dev libspdlog-dev libbenchmark-dev
+  libcli11-dev libspdlog-dev libbenchmark-dev libgtest-dev
   # interoperability peers used by the tests
   kcat python3 python3-kafka python3-avro libavro-dev
   # fuzzing the decoders (libFuzzer with ASan/UBSan)
