@@ -39,12 +39,20 @@
 //   fastavro use for datetime; finer precision is floored to microseconds).
 
 #include "fastkafka/codecs/codec.hpp"
-#include "fastkafka/codecs/json.hpp"
+#include "fastkafka/codecs/detail/decode_failure.hpp"
+#include "fastkafka/codecs/detail/encode_failure.hpp"
+#include "fastkafka/codecs/detail/field_rule.hpp"
+#include "fastkafka/codecs/detail/json_writer.hpp"
+#include "fastkafka/codecs/detail/traits.hpp"
+#include "fastkafka/codecs/detail/type_name.hpp"
+#include "fastkafka/codecs/detail/utf8.hpp"
+#include "fastkafka/codecs/json_model.hpp"
 
 #include <boost/describe.hpp>
-#include <boost/json.hpp>
+#include <boost/json/value.hpp>
 #include <boost/mp11.hpp>
 
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cstdint>
@@ -91,18 +99,6 @@ inline constexpr std::string_view avro_schema_format =
 namespace detail {
 
 // -- schema -------------------------------------------------------------------
-
-/// Qualified type name from the compiler, e.g. `shop::item`.
-template <class T>
-constexpr std::string_view qualified_type_name() {
-  std::string_view p = __PRETTY_FUNCTION__;
-  auto b = p.find("T = ");
-  if (b == std::string_view::npos)
-    return "Model";
-  b += 4;
-  auto e = p.find_first_of(";]", b);
-  return p.substr(b, e - b);
-}
 
 /// Replaces what Avro names may not contain (`[A-Za-z_][A-Za-z0-9_]*`).
 inline std::string avro_sanitize(std::string_view s) {
@@ -369,34 +365,6 @@ bool avro_read_float(avro_reader& r, F& out, decode_error& err) {
   out = std::bit_cast<F>(bits);
   r.p += sizeof(F);
   return true;
-}
-
-/// Offset of the first byte that is not valid UTF-8, or npos.
-inline std::size_t invalid_utf8_at(std::string_view s) noexcept {
-  auto* b = reinterpret_cast<const unsigned char*>(s.data());
-  auto* p = b;
-  auto* end = b + s.size();
-  while (p != end) {
-    // ASCII runs eight bytes at a time.
-    while (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      if (w & 0x8080808080808080ULL)
-        break;
-      p += 8;
-    }
-    if (p == end)
-      break;
-    if (*p < 0x80) {
-      ++p;
-      continue;
-    }
-    auto n = utf8_length(p, end);
-    if (n == 0)
-      return static_cast<std::size_t>(p - b);
-    p += n;
-  }
-  return std::string_view::npos;
 }
 
 /// Reads a length-prefixed string into a view of the input.
@@ -700,14 +668,6 @@ inline void avro_write_string(std::string_view s, std::string& out) {
   out.append(s.data(), s.size());
 }
 
-/// Adds a path segment to an encode failure on its way out.
-[[gnu::cold]] inline void avro_prepend_key(encode_failure& f,
-                                           std::string_view key) {
-  decode_error tmp{std::move(f.path), {}};
-  prepend_key(tmp, key);
-  f.path = std::move(tmp.path);
-}
-
 template <class T>
 void avro_encode_value(const T& v, std::string& out);
 
@@ -719,7 +679,7 @@ void avro_encode_struct(const T& v, std::string& out) {
         try {
           avro_encode_value(v.*D::pointer, out);
         } catch (encode_failure& f) {
-          avro_prepend_key(f, D::name);
+          prepend_key(f, D::name);
           throw;
         }
       });
@@ -778,7 +738,7 @@ void avro_encode_value(const T& v, std::string& out) {
             avro_encode_value(v[i], out);
         }
       } catch (encode_failure& f) {
-        f.path.insert(0, "[" + std::to_string(i) + "]");
+        prepend_index(f, i);
         throw;
       }
     }
@@ -791,7 +751,7 @@ void avro_encode_value(const T& v, std::string& out) {
           avro_write_string(key, out);
           avro_encode_value(value, out);
         } catch (encode_failure& f) {
-          avro_prepend_key(f, key);
+          prepend_key(f, key);
           throw;
         }
       }

@@ -1,14 +1,24 @@
 #pragma once
 
-// JSON Schema (draft 2020-12, pydantic-v2 shaped) for described types.
-// Included by json.hpp; not meant to be included on its own.
+/// JSON Schema (draft 2020-12, pydantic-v2 shaped) of described types.
 
-#include "fastkafka/codecs/json.hpp"
+#include "fastkafka/codecs/detail/field_rule.hpp"
+#include "fastkafka/codecs/detail/traits.hpp"
+#include "fastkafka/codecs/detail/type_name.hpp"
+#include "fastkafka/codecs/json_encode.hpp"
+#include "fastkafka/codecs/json_model.hpp"
 
+#include <boost/describe.hpp>
 #include <boost/json.hpp>
+#include <boost/mp11.hpp>
 
 #include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 namespace fastkafka {
 
@@ -44,15 +54,6 @@ inline std::string field_title(std::string_view name) {
     }
   }
   return out;
-}
-
-template <class T>
-std::string model_title() {
-  if constexpr (has_json_model<T>) {
-    if (!model_of<T>().title().empty())
-      return model_of<T>().title();
-  }
-  return std::string{type_name<T>()};
 }
 
 template <class T>
