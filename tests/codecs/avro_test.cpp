@@ -4,19 +4,21 @@
 
 #include "caf/test/unit_test.hpp"
 
+#include "system_python.hpp"
+
 #include <avro.h>
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
-#include <unistd.h>
 
 using namespace std::literals;
 using fastkafka::avro_decode;
 using fastkafka::avro_encode;
 using fastkafka::avro_schema_json;
 using fastkafka::decode_error;
+using fastkafka::test::run_command;
+using fastkafka::test::write_temp;
 
 // -- models under test --------------------------------------------------------
 
@@ -231,33 +233,14 @@ std::string avro_c_read(const std::string& schema_json,
   return result;
 }
 
-std::string write_temp(const std::string& text) {
-  char path[] = "/tmp/fastkafka_avro_data_XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0)
-    return "";
-  close(fd);
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
 /// Runs tests/codecs/avro_interop.py under /usr/bin/python3.
 std::string run_interop(const std::string& mode, const std::string& schema,
                         const std::string& data) {
   auto schema_path = write_temp(schema);
   auto data_path = write_temp(data);
-  auto cmd = std::string{FASTKAFKA_SYSTEM_PYTHON} + " " +
-             FASTKAFKA_AVRO_INTEROP + " " + mode + " " + schema_path + " " +
-             data_path;
-  std::string result;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-      result.append(buf, n);
-    if (pclose(p) != 0)
-      result = "python failed: " + result;
-  }
+  auto result = run_command(std::string{FASTKAFKA_SYSTEM_PYTHON} + " " +
+                            FASTKAFKA_AVRO_INTEROP + " " + mode + " " +
+                            schema_path + " " + data_path);
   std::remove(schema_path.c_str());
   std::remove(data_path.c_str());
   return result;

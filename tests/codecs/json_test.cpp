@@ -4,17 +4,19 @@
 
 #include "caf/test/unit_test.hpp"
 
+#include "system_python.hpp"
+
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <thread>
-#include <unistd.h>
 
 using namespace std::literals;
 using fastkafka::decode_error;
 using fastkafka::json_decode;
 using fastkafka::json_encode;
+using fastkafka::test::run_python;
+using fastkafka::test::write_temp;
 
 // -- models under test --------------------------------------------------------
 
@@ -129,38 +131,6 @@ std::chrono::system_clock::time_point utc(int y, unsigned mo, unsigned d, int h,
   using namespace std::chrono;
   return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} +
          seconds{s} + frac;
-}
-
-/// Runs /usr/bin/python3 with `script` and returns its standard output.
-std::string run_python(const std::string& script, const std::string& arg) {
-  char path[] = "/tmp/fastkafka_json_py_XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0)
-    return "mkstemp failed";
-  close(fd);
-  std::ofstream(path) << script;
-  auto cmd =
-      std::string{FASTKAFKA_SYSTEM_PYTHON} + " " + path + " '" + arg + "'";
-  std::string result;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-      result.append(buf, n);
-    pclose(p);
-  }
-  std::remove(path);
-  return result;
-}
-
-std::string write_temp(const std::string& text) {
-  char path[] = "/tmp/fastkafka_json_data_XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0)
-    return "";
-  close(fd);
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
 }
 
 } // namespace
