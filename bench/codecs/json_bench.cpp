@@ -1,6 +1,9 @@
 // Micro-benchmark of the JSON codec against a hand-written Boost.JSON
 // reference: reused parser and monotonic resource plus hand-written field
-// extraction for decode, a hand-written serializer for encode.
+// extraction for decode, a hand-written serializer for encode. The
+// reference takes Boost.JSON 1.81's doubles, which are not always correctly
+// rounded; ours are (codecs/include/fastkafka/codecs/detail/json_number.hpp),
+// at some cost for texts beyond 15 digits or with an exponent.
 //
 // Run: build-codecs/bench/codecs/bench_codecs_json
 // The custom main runs 5 repetitions (unless told otherwise) and prints the

@@ -26,19 +26,19 @@ mkdir -p "$work/corpus_$name" "$work/artifacts_$name"
 bin="$work/fuzz_$name"
 target="$src/tests/fuzz/fuzz_$name.cpp"
 
-# Rebuild when the target, the shared model or any codec header is newer.
+# Rebuild when the target, the shared model or any codec file is newer.
 stale=1
 if [[ -x $bin ]]; then
   newer=$(find "$target" "$src/tests/fuzz/fuzz_model.hpp" \
-    "$src/codecs/include" -newer "$bin" -type f | head -1)
+    "$src/codecs/include" "$src/codecs/src" -newer "$bin" -type f | head -1)
   [[ -z $newer ]] && stale=0
 fi
 if ((stale)); then
   echo "building $bin"
   "$cxx" -std=c++20 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$src/codecs/include" -I"$src/tests/fuzz" \
-    "$target" -o "$bin.tmp"
+    -I"$src/codecs/include" -I"$src/codecs/src" -I"$src/tests/fuzz" \
+    "$target" "$src"/codecs/src/*.cpp -o "$bin.tmp"
   mv "$bin.tmp" "$bin"
 fi
 

@@ -3,9 +3,10 @@
 /// Decoding JSON text into described types (`json_decode`).
 
 #include "fastkafka/codecs/codec.hpp"
-#include "fastkafka/codecs/detail/arena.hpp"
 #include "fastkafka/codecs/detail/decode_failure.hpp"
 #include "fastkafka/codecs/detail/field_rule.hpp"
+#include "fastkafka/codecs/detail/json_number.hpp"
+#include "fastkafka/codecs/detail/json_parser.hpp"
 #include "fastkafka/codecs/detail/rfc3339.hpp"
 #include "fastkafka/codecs/detail/traits.hpp"
 #include "fastkafka/codecs/json_error.hpp"
@@ -32,8 +33,9 @@ namespace fastkafka {
 namespace detail {
 
 // Decoding parses into a Boost.JSON DOM held by a thread-local arena (no
-// per-message heap traffic for ordinary payloads) and then walks each object
-// once, dispatching keys to described members through a static table.
+// per-message heap traffic for ordinary payloads; see json_parser.hpp) and
+// then walks each object once, dispatching keys to described members
+// through a static table.
 
 inline const char* kind_name(const boost::json::value& v) noexcept {
   switch (v.kind()) {
@@ -59,6 +61,21 @@ inline const char* kind_name(const boost::json::value& v) noexcept {
                                     const boost::json::value& got) {
   return fail(err,
               std::string{"expected "} + expected + ", got " + kind_name(got));
+}
+
+/// The double `v` as a message shows it: the shortest text of its value,
+/// or, for a number too large for a double, its JSON text (`1e400`).
+[[gnu::cold]] inline std::string shown_number(const boost::json::value& v) {
+  if (std::isinf(v.get_double()))
+    return std::string{note_for(v).text()};
+  return number_text(v.get_double());
+}
+
+/// A number too large for a double: JSON cannot carry it back out.
+[[gnu::cold]] inline bool fail_infinite(decode_error& err,
+                                        const boost::json::value& v,
+                                        const char* type) {
+  return fail(err, shown_number(v) + " is out of range for " + type);
 }
 
 template <class T>
@@ -87,13 +104,13 @@ bool decode_integer(const boost::json::value& v, I& out, decode_error& err) {
     double d = v.get_double();
     if (std::trunc(d) != d)
       return fail(err, "expected integer, got non-integral number " +
-                           number_text(d));
+                           shown_number(v));
     // max + 1 is a power of two, exact in a double (max itself may not be).
     constexpr double bound =
         static_cast<double>(std::numeric_limits<I>::max()) + 1.0;
     constexpr double lower = std::is_signed_v<I> ? -bound : 0.0;
     if (!(d >= lower && d < bound))
-      return fail_range<I>(err, number_text(d));
+      return fail_range<I>(err, shown_number(v));
     out = static_cast<I>(d);
     return true;
   }
@@ -102,28 +119,65 @@ bool decode_integer(const boost::json::value& v, I& out, decode_error& err) {
   }
 }
 
+/// Reads a double or float field. Each is the correctly rounded value of the
+/// JSON text: the parser rounds doubles from the text, integers convert in
+/// one rounding, and a float rounds the text again where rounding the double
+/// would differ. (A long double gets the double's value.)
 template <class F>
 bool decode_floating(const boost::json::value& v, F& out, decode_error& err) {
-  double d;
+  constexpr const char* type = sizeof(F) == sizeof(float) ? "float" : "double";
   switch (v.kind()) {
-  case boost::json::kind::double_:
-    d = v.get_double();
-    break;
+  case boost::json::kind::double_: {
+    double d = v.get_double();
+    // IEEE 754 conversion (g++ and clang define it so): beyond the float
+    // range it gives an infinity, which is then reported.
+    auto x = static_cast<F>(d);
+    if constexpr (std::is_same_v<F, float>) {
+      if (is_float_midpoint(d)) [[unlikely]]
+        x = round_text<float>(note_for(v).text());
+    }
+    if (std::isinf(x)) [[unlikely]]
+      return fail_infinite(err, v, type);
+    out = x;
+    return true;
+  }
   case boost::json::kind::int64:
-    d = static_cast<double>(v.get_int64());
-    break;
+    out = static_cast<F>(v.get_int64());
+    return true;
   case boost::json::kind::uint64:
-    d = static_cast<double>(v.get_uint64());
-    break;
+    out = static_cast<F>(v.get_uint64());
+    return true;
   default:
     return fail_kind(err, "number", v);
   }
-  if constexpr (sizeof(F) < sizeof(double)) {
-    if (std::fabs(d) > static_cast<double>(std::numeric_limits<F>::max()))
-      return fail(err, number_text(d) + " is out of range for float");
+}
+
+/// Fails on the first number in `v` too large for a double, naming its path.
+inline bool check_finite(const boost::json::value& v, decode_error& err) {
+  switch (v.kind()) {
+  case boost::json::kind::double_:
+    return !std::isinf(v.get_double()) || fail_infinite(err, v, "double");
+  case boost::json::kind::array: {
+    const auto& arr = v.get_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      if (!check_finite(arr[i], err)) [[unlikely]] {
+        prepend_index(err, i);
+        return false;
+      }
+    }
+    return true;
   }
-  out = static_cast<F>(d);
-  return true;
+  case boost::json::kind::object:
+    for (const auto& kv : v.get_object()) {
+      if (!check_finite(kv.value(), err)) [[unlikely]] {
+        prepend_key(err, {kv.key().data(), kv.key().size()});
+        return false;
+      }
+    }
+    return true;
+  default:
+    return true;
+  }
 }
 
 template <class T, std::size_t I>
@@ -252,6 +306,8 @@ bool decode_enum(const boost::json::value& v, E& out, decode_error& err) {
 template <class T>
 bool decode_value(const boost::json::value& v, T& out, decode_error& err) {
   if constexpr (std::is_same_v<T, boost::json::value>) {
+    if (!check_finite(v, err)) [[unlikely]]
+      return false;
     // Raw JSON member: copy out of the thread's arena into default storage.
     out = boost::json::value(v, boost::json::storage_ptr{});
     return true;
@@ -347,17 +403,6 @@ bool decode_value(const boost::json::value& v, T& out, decode_error& err) {
   }
 }
 
-/// Parser and arena reused by every decode on this thread.
-struct parse_state {
-  arena_resource arena;
-  boost::json::parser parser;
-};
-
-inline parse_state& thread_parse_state() {
-  thread_local parse_state state;
-  return state;
-}
-
 } // namespace detail
 
 /// Decodes `in` into `out`; on failure fills `err` (path and problem) and
@@ -366,29 +411,12 @@ inline parse_state& thread_parse_state() {
 template <class T>
 bool json_decode(std::string_view in, T& out, decode_error& err) noexcept {
   try {
-    auto& st = detail::thread_parse_state();
-    bool ok;
-    {
-      // Typed pointer: storage_ptr picks up is_deallocate_trivial from it.
-      st.parser.reset(boost::json::storage_ptr(&st.arena));
-      boost::system::error_code ec;
-      auto n = st.parser.write(in.data(), in.size(), ec);
-      if (ec) [[unlikely]] {
-        err.path = "$";
-        err.message =
-            "invalid JSON at offset " + std::to_string(n) + ": " + ec.message();
-        ok = false;
-      } else {
-        boost::json::value doc = st.parser.release();
-        ok = detail::decode_value(doc, out, err);
-        if (!ok)
-          err.path.insert(0, "$");
-      }
-    }
-    // The document is gone: recycle the arena for the next message.
-    st.parser.reset();
-    st.arena.rewind();
-    return ok;
+    return detail::parse_json(in, err, [&](const boost::json::value& doc) {
+      if (detail::decode_value(doc, out, err))
+        return true;
+      err.path.insert(0, "$");
+      return false;
+    });
   } catch (const std::exception& e) {
     err.path = "$";
     err.message = std::string{"internal error while decoding: "} + e.what();
