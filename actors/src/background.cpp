@@ -3,9 +3,10 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "fastkafka/actors/interfaces.hpp"
+#include "fastkafka/errors.hpp"
 #include "fastkafka/log.hpp"
 
-namespace fastkafka {
+namespace fastkafka::actors {
 
 namespace {
 
@@ -18,23 +19,20 @@ background_impl(background_actor::stateful_pointer<background_state> self,
                 background_task task, std::stop_token token) {
   return {
       [=](start_atom) {
-        // The task owns this thread until it returns; a stop request waits in
-        // the mailbox and is answered after that.
+        // The task owns this thread until it returns; its supervisor asks
+        // it to stop through the token and waits for the actor to end.
         log().info("background task {} started", task.name);
         try {
           task.run(token);
           log().info("background task {} finished", task.name);
+          self->quit();
         } catch (const std::exception& e) {
-          log().error("background task {} failed: {}", task.name, e.what());
+          self->quit(caf::make_error(error_code::task_failed, task.name,
+                                     std::string{e.what()}));
         } catch (...) {
-          log().error("background task {} failed with a non-standard "
-                      "exception",
-                      task.name);
+          self->quit(caf::make_error(error_code::task_failed, task.name,
+                                     "a non-standard exception"));
         }
-      },
-      [=](stop_atom) {
-        self->quit();
-        return true;
       },
   };
 }
@@ -43,9 +41,11 @@ background_impl(background_actor::stateful_pointer<background_state> self,
 
 background_actor spawn_background_task(caf::actor_system& sys,
                                        background_task task,
-                                       std::stop_token token) {
-  return sys.spawn<caf::detached>(background_impl, std::move(task),
-                                  std::move(token));
+                                       std::stop_token token, bool detached) {
+  if (detached)
+    return sys.spawn<caf::detached>(background_impl, std::move(task),
+                                    std::move(token));
+  return sys.spawn(background_impl, std::move(task), std::move(token));
 }
 
-} // namespace fastkafka
+} // namespace fastkafka::actors

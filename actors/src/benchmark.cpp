@@ -8,7 +8,7 @@
 #include "fastkafka/actors/interfaces.hpp"
 #include "fastkafka/log.hpp"
 
-namespace fastkafka {
+namespace fastkafka::actors {
 
 std::string with_thousands(uint64_t n) {
   auto digits = std::to_string(n);
@@ -77,10 +77,6 @@ benchmark_impl(benchmark_actor::stateful_pointer<benchmark_state> self,
                    with_thousands(static_cast<uint64_t>(avg + 0.5)),
                    describe(s.target));
       },
-      [=](stop_atom) {
-        self->quit();
-        return true;
-      },
   };
 }
 
@@ -91,4 +87,4 @@ benchmark_actor spawn_benchmark_actor(caf::actor_system& sys,
   return sys.spawn(benchmark_impl, std::move(targets));
 }
 
-} // namespace fastkafka
+} // namespace fastkafka::actors

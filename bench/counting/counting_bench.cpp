@@ -6,7 +6,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "fastkafka/detail/runtime.hpp"
+#include "fastkafka/detail/call_counter.hpp"
 
 namespace {
 

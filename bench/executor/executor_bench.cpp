@@ -18,6 +18,7 @@
 #include "fastkafka/app.hpp"
 #include "fastkafka/embedded_broker.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/runtime.hpp"
 #include "fastkafka/runtime_config.hpp"
 #include "pipeline_app.hpp"
 
@@ -50,11 +51,14 @@ double measure(caf::actor_system& sys, const std::string& bootstrap,
                            .options = {.group_id = group},
                            .exec = exec,
                            .max_in_flight = 100});
-  svc.start(sys, {.broker_name = "embedded", .bootstrap_servers = bootstrap});
+  fastkafka::runtime rt{svc};
+  rt.start(sys, {.broker_name = "embedded",
+                 .bootstrap_servers = bootstrap,
+                 .defaults = fastkafka::embedded_client_defaults()});
   auto deadline = clock_type::now() + 120s;
   while (calls < messages && clock_type::now() < deadline)
     std::this_thread::sleep_for(5ms);
-  svc.stop();
+  rt.stop();
   if (calls < messages)
     return -1;
   return static_cast<double>(last_ns - first_ns) / 1e9;
@@ -81,11 +85,12 @@ int main(int argc, char** argv) {
     auto to_input = feeder.produces<InputData>("to_input");
     fastkafka::runtime_config cfg;
     caf::actor_system sys{cfg};
-    feeder.start(sys, {.broker_name = "embedded",
-                       .bootstrap_servers = broker.bootstrap_servers()});
+    fastkafka::runtime rt{feeder};
+    rt.start(sys, {.broker_name = "embedded",
+                   .bootstrap_servers = broker.bootstrap_servers()});
     for (int i = 0; i < messages; ++i)
       to_input.send(InputData{i, 1, "x"}, std::to_string(i));
-    feeder.stop();
+    rt.stop();
   }
   fastkafka::runtime_config cfg;
   caf::actor_system sys{cfg};

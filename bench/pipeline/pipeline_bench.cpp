@@ -51,6 +51,7 @@
 #include "fastkafka/app.hpp"
 #include "fastkafka/embedded_broker.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/runtime.hpp"
 #include "fastkafka/runtime_config.hpp"
 #include "pipeline_app.hpp"
 
@@ -644,7 +645,8 @@ int run_framework(const settings& s) {
       {.topic = input_topic,
        .description = "Doubles value and forwards the record to output",
        .options = consumer_options});
-  app.start(sys, {.broker_name = "embedded", .bootstrap_servers = s.bootstrap});
+  fastkafka::runtime rt{app};
+  rt.start(sys, {.broker_name = "embedded", .bootstrap_servers = s.bootstrap});
   {
     std::unique_lock<std::mutex> lock{progress.mtx};
     if (!progress.done.wait_for(lock, std::chrono::seconds(s.timeout_s), [&] {
@@ -658,7 +660,7 @@ int run_framework(const settings& s) {
   // stop() drains the consumer, commits and flushes the producers: when it
   // returns, every output was acknowledged (or it logged an error).
   auto last = mark::now();
-  app.stop();
+  rt.stop();
   auto end = mark::now();
   int64_t acked = -1;
   for (auto& line : capture->lines()) {

@@ -20,6 +20,14 @@ std::string to_string(error_code code) {
     return "commit_failed";
   case error_code::stop_timeout:
     return "stop_timeout";
+  case error_code::client_failed:
+    return "client_failed";
+  case error_code::task_failed:
+    return "task_failed";
+  case error_code::supervision_failed:
+    return "supervision_failed";
+  case error_code::actor_crashed:
+    return "actor_crashed";
   }
   return "unknown";
 }

@@ -28,8 +28,10 @@ std::string infer_topic(std::string_view kind, std::string_view name,
   std::string result;
   if (!topic.empty()) {
     result = topic;
-  } else if (!prefix.empty() && name.starts_with(prefix) &&
-             name.size() > prefix.size()) {
+  } else if (prefix.empty()) {
+    // As in FastKafka: without a prefix the name is the topic.
+    result = name;
+  } else if (name.starts_with(prefix) && name.size() > prefix.size()) {
     result = name.substr(prefix.size());
   } else {
     throw config_error(

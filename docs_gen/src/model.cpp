@@ -145,12 +145,7 @@ app_description describe(const app& a) {
   };
   for (auto& c : a.consumers()) {
     auto op = add_op(operation_kind::consume, *c);
-    if (c->options.group_id)
-      op.group_id = *c->options.group_id;
-    else if (cfg.options.group_id)
-      op.group_id = *cfg.options.group_id;
-    else
-      op.group_id = a.default_group_id(c->name);
+    op.group_id = a.group_id(*c, cfg.options);
     out.operations.push_back(std::move(op));
   }
   for (auto& p : a.producers())

@@ -13,8 +13,10 @@
 #include <librdkafka/rdkafka.h>
 
 #include "fastkafka/errors.hpp"
+#include "fastkafka/kafka/config.hpp"
 
 using namespace fastkafka;
+using fastkafka::kafka::rdkafka_properties;
 
 namespace {
 
@@ -148,7 +150,8 @@ CAF_TEST(defaults are sent only where librdkafka disagrees with FastKafka) {
     CAF_CHECK_EQUAL(value_of(*props, "metadata.max.age.ms"), "300000");
     CAF_CHECK_EQUAL(value_of(*props, "socket.timeout.ms"), "40000");
     CAF_CHECK_EQUAL(value_of(*props, "connections.max.idle.ms"), "540000");
-    CAF_CHECK_EQUAL(value_of(*props, "sasl.mechanisms"), "PLAIN");
+    // Without a SASL protocol no SASL setting is sent (no CONFWARN).
+    CAF_CHECK_EQUAL(value_of(*props, "sasl.mechanisms"), "<unset>");
     // Same default in both: nothing sent.
     for (auto key : {"security.protocol", "client.id", "api.version.request",
                      "sasl.kerberos.service.name",
@@ -388,6 +391,9 @@ CAF_TEST(every option maps onto its librdkafka key for its role) {
   std::set<std::string_view> covered;
   for (auto& c : cases) {
     client_options opts;
+    // SASL settings reach librdkafka only under a SASL protocol.
+    if (std::string_view{c.name}.starts_with("sasl_"))
+      set_option(opts, "security_protocol", "SASL_SSL");
     set_option(opts, c.name, c.value);
     auto props = rdkafka_properties(opts, c.role);
     CAF_MESSAGE(c.name << "=" << c.value);
@@ -443,18 +449,53 @@ CAF_TEST(framework options never reach librdkafka) {
   set_option(opts, "auto_commit_interval_ms", "1000");
   set_option(opts, "consumer_timeout_ms", "50");
   set_option(opts, "max_poll_records", "10");
-  set_option(opts, "exclude_internal_topics", "false");
-  set_option(opts, "send_backoff_ms", "10");
+  set_option(opts, "exclude_internal_topics", "true");
   auto values = effective_values(opts, client_role::consumer);
   CAF_CHECK_EQUAL(values["enable_auto_commit"], "false");
   CAF_CHECK_EQUAL(values["auto_commit_interval_ms"], "1000");
   CAF_CHECK_EQUAL(values["consumer_timeout_ms"], "50");
-  CAF_CHECK_EQUAL(values["exclude_internal_topics"], "false");
-  auto producer_values = effective_values(opts, client_role::producer);
-  CAF_CHECK_EQUAL(producer_values["send_backoff_ms"], "10");
+  CAF_CHECK_EQUAL(values["exclude_internal_topics"], "true");
   for (auto role : {client_role::consumer, client_role::producer})
     for (auto& [k, v] : rdkafka_properties(opts, role))
       CAF_CHECK(k != "enable.auto.commit" && k != "auto.commit.interval.ms");
+}
+
+CAF_TEST(options that would do nothing are refused with the reason) {
+  client_options opts;
+  std::string err;
+  // Accepted before and ignored: now each says why it cannot be honoured.
+  CAF_CHECK(!set_option(opts, "send_backoff_ms", "10", err));
+  CAF_CHECK(err.find("retry_backoff_ms") != std::string::npos);
+  CAF_CHECK(!set_option(opts, "exclude_internal_topics", "false", err));
+  CAF_CHECK(err.find("exact name") != std::string::npos);
+  CAF_CHECK(set_option(opts, "exclude_internal_topics", "true", err));
+}
+
+CAF_TEST(sasl properties are sent only under a sasl protocol) {
+  // FastKafka's default sasl_mechanism=PLAIN made librdkafka warn at every
+  // start (CONFWARN) although no SASL was in use.
+  client_options plain;
+  for (auto& [k, v] : rdkafka_properties(plain, client_role::consumer))
+    CAF_CHECK(!k.starts_with("sasl."));
+  client_options sasl;
+  set_option(sasl, "security_protocol", "SASL_SSL");
+  set_option(sasl, "sasl_plain_username", "u");
+  auto props = rdkafka_properties(sasl, client_role::producer);
+  auto has = [&](const char* key) {
+    return std::any_of(props.begin(), props.end(),
+                       [&](auto& kv) { return kv.first == key; });
+  };
+  CAF_CHECK(has("sasl.mechanisms"));
+  CAF_CHECK(has("sasl.username"));
+}
+
+CAF_TEST(a name cut short gets its full name suggested) {
+  CAF_CHECK_EQUAL(closest_option("linger"), "linger_ms");
+  CAF_CHECK_EQUAL(closest_option("max_poll"), "max_poll_records");
+  std::string err;
+  client_options opts;
+  CAF_CHECK(!set_option(opts, "linger", "5", err));
+  CAF_CHECK(err.find("did you mean linger_ms?") != std::string::npos);
 }
 
 // -- rules --------------------------------------------------------------------

@@ -51,8 +51,13 @@ CAF_TEST(the prefix alone is not a topic) {
   CAF_CHECK(!error_of("on_", "", "on_").empty());
 }
 
-CAF_TEST(an empty prefix requires an explicit topic) {
-  CAF_CHECK(!error_of("input", "", "").empty());
+CAF_TEST(an empty prefix makes the name the topic) {
+  // FastKafka: consumes(prefix="") on a function named after its topic.
+  CAF_CHECK_EQUAL(infer_topic("consumes", "plain", "", ""), "plain");
+  CAF_CHECK_EQUAL(infer_topic("produces", "my.topic-v2", "", ""),
+                  "my.topic-v2");
+  // The name must then be a valid topic itself.
+  CAF_CHECK(error_of("not a topic", "", "").find("' '") != std::string::npos);
 }
 
 CAF_TEST(invalid topic names are rejected with the reason) {

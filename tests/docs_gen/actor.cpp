@@ -1,6 +1,6 @@
 #define CAF_SUITE docs_gen.actor
 
-#include "fastkafka/actors/docs.hpp"
+#include "fastkafka/docs_actor.hpp"
 
 #include "caf/test/unit_test.hpp"
 
@@ -8,6 +8,7 @@
 #include <iterator>
 #include <unistd.h>
 
+#include "caf/actor_cast.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/scoped_actor.hpp"
@@ -77,7 +78,9 @@ CAF_TEST(the docs actor writes the spec at start and on request) {
   cfg.root_path = root.string();
   app a{cfg};
   docs_demo::install(a);
-  auto d = start_docs(sys, a);
+  auto service = docs_service(a);
+  CAF_REQUIRE(service.spawn);
+  auto d = caf::actor_cast<docs_actor>(service.spawn(sys));
   CAF_REQUIRE(d);
   // The start request and this one are handled in order: by the time this
   // one replies, the spec exists and is unchanged.
@@ -112,7 +115,7 @@ CAF_TEST(an unusable broker description starts no docs actor) {
   cfg.kafka_brokers["bad"] = {
       {.security = broker_security{.protocol = "KERBEROS"}}};
   app a{cfg};
-  CAF_CHECK(!start_docs(sys, a));
+  CAF_CHECK(!docs_service(a).spawn);
 }
 
 CAF_TEST(docs generate writes the spec from the command line) {

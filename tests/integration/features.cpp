@@ -1,6 +1,7 @@
 #define CAF_SUITE integration.features
 
 #include "fastkafka/app.hpp"
+#include "fastkafka/runtime.hpp"
 
 #include "caf/test/unit_test.hpp"
 
@@ -40,7 +41,8 @@ struct fixture {
 
   start_options where() {
     return {.broker_name = "embedded",
-            .bootstrap_servers = broker.bootstrap_servers()};
+            .bootstrap_servers = broker.bootstrap_servers(),
+            .defaults = embedded_client_defaults()};
   }
 
   std::string bootstrap() { return broker.bootstrap_servers(); }
@@ -52,6 +54,7 @@ CAF_TEST_FIXTURE_SCOPE(feature_tests, fixture)
 
 CAF_TEST(a batch handler gets the records of each poll per partition) {
   app svc{{.title = "Batches"}};
+  runtime rt{svc};
   std::mutex mtx;
   std::vector<std::vector<int64_t>> batches;
   std::vector<int32_t> batch_partitions;
@@ -76,7 +79,7 @@ CAF_TEST(a batch handler gets the records of each poll per partition) {
       {.options = {.max_poll_records = 10}});
   // [snippet:batch]
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 200)));
-  svc.start(sys, where());
+  rt.start(sys, where());
   auto total = [&] {
     std::lock_guard<std::mutex> guard{mtx};
     size_t n = 0;
@@ -85,7 +88,7 @@ CAF_TEST(a batch handler gets the records of each poll per partition) {
     return n;
   };
   CAF_CHECK(eventually([&] { return total() == 200; }));
-  svc.stop();
+  rt.stop();
   std::lock_guard<std::mutex> guard{mtx};
   CAF_CHECK(metas_match);
   std::set<int64_t> seen;
@@ -107,6 +110,7 @@ CAF_TEST(a batch handler gets the records of each poll per partition) {
 CAF_TEST(
     a failing batch is retried and then sent whole to the dead letter topic) {
   app svc{{.title = "Batches"}};
+  runtime rt{svc};
   auto to_output = svc.produces<InputData>("to_output");
   std::atomic<int> failures{0};
   svc.consumes<InputData>(
@@ -122,7 +126,7 @@ CAF_TEST(
       {.options = {.max_poll_records = 5},
        .retry = {.max_attempts = 2, .initial_backoff = 10ms}});
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 40)));
-  svc.start(sys, where());
+  rt.start(sys, where());
   auto dlq = test::read_topic(bootstrap(), "input.dlq", 1);
   CAF_REQUIRE(!dlq.empty());
   std::set<int64_t> dead;
@@ -143,11 +147,12 @@ CAF_TEST(
   // Two attempts on the failing batch; a re-fetch may cut the partition's
   // records into other batches, whose successes also count as progress.
   CAF_CHECK_GREATER_OR_EQUAL(failures.load(), 2);
-  svc.stop();
+  rt.stop();
 }
 
 CAF_TEST(producers send events with keys and headers and batches) {
   app svc{{.title = "Producers"}};
+  runtime rt{svc};
   // [snippet:events]
   auto to_output = svc.produces<InputData>("to_output");
   // The decorator form: a function whose result is sent.
@@ -157,7 +162,7 @@ CAF_TEST(producers send events with keys and headers and batches) {
                                 return InputData{id, 0.5, "made"};
                               },
                               {.topic = "output"});
-  svc.start(sys, where());
+  rt.start(sys, where());
   auto sent = to_output(event<InputData>{
       {1, 1.5, "one"}, "key-1", {{"trace", "abc"}, {"n", "1"}}});
   CAF_CHECK_EQUAL(sent.key, "key-1");
@@ -184,11 +189,12 @@ CAF_TEST(producers send events with keys and headers and batches) {
   CAF_CHECK_EQUAL(by_id[5].headers["kind"], "keyed-batch");
   CAF_CHECK_EQUAL(by_id[4].partition, by_id[5].partition);
   CAF_CHECK_EQUAL(by_id[6].value, R"({"id":6,"value":0.5,"name":"made"})");
-  svc.stop();
+  rt.stop();
 }
 
 CAF_TEST(handlers see the metadata of each message) {
   app svc{{.title = "Meta"}};
+  runtime rt{svc};
   std::mutex mtx;
   std::vector<std::string> seen;
   svc.consumes<InputData>("on_input", [&](const InputData& m,
@@ -197,7 +203,8 @@ CAF_TEST(handlers see the metadata of each message) {
     std::string hdrs;
     for (auto& [k, v] : meta.headers())
       hdrs += std::string{k} + "=" + std::string{v} + ";";
-    seen.push_back(std::string{meta.topic} + "|" + std::string{meta.key} + "|" +
+    seen.push_back(std::string{meta.topic} + "|" +
+                   std::string{meta.key.value_or("<none>")} + "|" +
                    std::to_string(meta.key_size) + "|" +
                    std::to_string(meta.value_size) + "|" +
                    (meta.timestamp_type == timestamp_kind::create_time
@@ -206,13 +213,13 @@ CAF_TEST(handlers see the metadata of each message) {
                    "|" + (meta.timestamp_ms > 0 ? "ts" : "nots") + "|" + hdrs);
   });
   auto to_input = svc.produces<InputData>("to_input");
-  svc.start(sys, where());
+  rt.start(sys, where());
   to_input(event<InputData>{{7, 7, "n7"}, "seven", {{"a", "1"}, {"b", ""}}});
   CAF_CHECK(eventually([&] {
     std::lock_guard<std::mutex> guard{mtx};
     return !seen.empty();
   }));
-  svc.stop();
+  rt.stop();
   std::lock_guard<std::mutex> guard{mtx};
   CAF_REQUIRE_EQUAL(seen.size(), 1u);
   // The codec writes 7.0 for a double 7, as Python does.
@@ -225,11 +232,12 @@ CAF_TEST(keys land on the partitions that kafka_python picks) {
   CAF_REQUIRE(!broker.create_topic("keys-app", 6));
   CAF_REQUIRE(!broker.create_topic("keys-py", 6));
   app svc{{.title = "Keys"}};
+  runtime rt{svc};
   auto to_keys = svc.produces<InputData>("to_keys", {.topic = "keys-app"});
-  svc.start(sys, where());
+  rt.start(sys, where());
   for (int i = 0; i < 60; ++i)
     to_keys.send(InputData{i, 0, "k"}, "key-" + std::to_string(i * 7919));
-  svc.stop();
+  rt.stop();
   // kafka-python (Debian's python3-kafka): murmur2 like the Java client.
   test::child_process py{{"/usr/bin/timeout", "60", "/usr/bin/python3", "-c",
                           "import sys\n"
@@ -269,6 +277,7 @@ CAF_TEST(lifespan wraps the run and background tasks feed the app) {
   app svc{{.title = "Lifecycle",
            .lifespan = {.enter = [&] { note("enter"); },
                         .exit = [&] { note("exit"); }}}};
+  runtime rt{svc};
   auto to_input = svc.produces<InputData>("to_input");
   std::atomic<int> handled{0};
   svc.consumes<InputData>("on_input", [&](const InputData&) { ++handled; });
@@ -283,12 +292,12 @@ CAF_TEST(lifespan wraps the run and background tasks feed the app) {
   });
   // [snippet:lifecycle]
   CAF_CHECK(!svc.is_started());
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_CHECK(svc.is_started());
-  svc.start(sys, where()); // a second start does nothing
+  rt.start(sys, where()); // a second start does nothing
   CAF_CHECK(eventually([&] { return handled.load() >= 20; }));
-  svc.stop();
-  svc.stop(); // a second stop does nothing
+  rt.stop();
+  rt.stop(); // a second stop does nothing
   CAF_CHECK(!svc.is_started());
   std::lock_guard<std::mutex> guard{mtx};
   CAF_CHECK_EQUAL(events, (std::vector<std::string>{"enter", "task started",
@@ -297,6 +306,7 @@ CAF_TEST(lifespan wraps the run and background tasks feed the app) {
 
 CAF_TEST(an app can start again after it stopped) {
   app svc{{.title = "Again"}};
+  runtime rt{svc};
   auto to_output = svc.produces<InputData>("to_output");
   std::atomic<int> handled{0};
   svc.consumes<InputData>("on_input", [&](const InputData& m) {
@@ -304,14 +314,14 @@ CAF_TEST(an app can start again after it stopped) {
     to_output(m);
   });
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 10)));
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_REQUIRE(eventually([&] { return handled.load() == 10; }));
-  svc.stop();
+  rt.stop();
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(11, 20)));
-  svc.start(sys, where());
+  rt.start(sys, where());
   // The group resumes after what it committed: only the new ten arrive.
   CAF_CHECK(eventually([&] { return handled.load() == 20; }));
-  svc.stop();
+  rt.stop();
   CAF_CHECK_EQUAL(handled.load(), 20);
   CAF_CHECK_EQUAL(test::read_topic(bootstrap(), "output", 20).size(), 20u);
 }
@@ -321,11 +331,12 @@ CAF_TEST(a start that fails halfway still runs the lifespan exit) {
   app svc{{.title = "Broken",
            .lifespan = {.enter = [&] { events.push_back("enter"); },
                         .exit = [&] { events.push_back("exit"); }}}};
+  runtime rt{svc};
   svc.produces<InputData>("to_output",
                           {.options = {.librdkafka = {{"no.such.key", "1"}}}});
   std::string text;
   try {
-    svc.start(sys, where());
+    rt.start(sys, where());
   } catch (const std::runtime_error& e) {
     text = e.what();
   }
@@ -336,6 +347,7 @@ CAF_TEST(a start that fails halfway still runs the lifespan exit) {
 
 CAF_TEST(get_topics lists every topic once) {
   app svc{{.title = "Topics"}};
+  runtime rt{svc};
   svc.produces<InputData>("to_output");
   svc.produces<InputData>("to_other", {.topic = "output"});
   svc.consumes<InputData>("on_input", [](const InputData&) {});
@@ -348,6 +360,7 @@ CAF_TEST(get_topics lists every topic once) {
 CAF_TEST(
     the concurrent executor overlaps calls and commits only what finished) {
   app svc{{.title = "Concurrent"}};
+  runtime rt{svc};
   std::atomic<int> running{0};
   std::atomic<int> most{0};
   std::atomic<int> done{0};
@@ -377,7 +390,7 @@ CAF_TEST(
                           },
                           {.exec = executor::concurrent, .max_in_flight = 50});
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 100)));
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_REQUIRE(eventually([&] { return done.load() == 99; }));
   // Calls overlapped: far more than one at a time.
   CAF_CHECK_GREATER(most.load(), 10);
@@ -393,11 +406,12 @@ CAF_TEST(
                                    "input") ==
            test::end_offsets(bootstrap(), "input");
   }));
-  svc.stop();
+  rt.stop();
 }
 
 CAF_TEST(a batch handler cannot be concurrent) {
   app svc{{.title = "Concurrent"}};
+  runtime rt{svc};
   std::string text;
   try {
     svc.consumes<InputData>("on_input", [](std::vector<InputData>&) {},
@@ -416,16 +430,17 @@ CAF_TEST(a registration may use other addresses for the same broker names) {
   app svc{{.title = "Two clusters",
            .kafka_brokers = {
                {"dev", {{.url = "127.0.0.1", .port = to_port(bootstrap())}}}}}};
+  runtime rt{svc};
   auto to_elsewhere = svc.produces<InputData>(
       "to_elsewhere", {.brokers = broker_map{
                            {"dev",
                             {{.url = "127.0.0.1",
                               .port = to_port(other.bootstrap_servers())}}}}});
   auto to_output = svc.produces<InputData>("to_output");
-  svc.start(sys, {.broker_name = "dev", .bootstrap_servers = bootstrap()});
+  rt.start(sys, {.broker_name = "dev", .bootstrap_servers = bootstrap()});
   to_elsewhere(InputData{1, 1, "far"});
   to_output(InputData{2, 2, "near"});
-  svc.stop();
+  rt.stop();
   CAF_CHECK_EQUAL(
       test::read_topic(other.bootstrap_servers(), "elsewhere", 1).size(), 1u);
   CAF_CHECK_EQUAL(test::read_topic(bootstrap(), "output", 1).size(), 1u);
@@ -437,6 +452,7 @@ CAF_TEST(a registration must name the same brokers as the app) {
   app svc{
       {.title = "Names",
        .kafka_brokers = {{"dev", {{.url = "a"}}}, {"prod", {{.url = "b"}}}}}};
+  runtime rt{svc};
   std::string text;
   try {
     svc.produces<InputData>("to_output",
@@ -462,10 +478,11 @@ CAF_TEST(OAUTHBEARER clients take their tokens from the provider) {
                  3600000;
              return oauth_token{"token-value", in_an_hour, "svc", {}};
            }}};
+  runtime rt{svc};
   svc.produces<InputData>("to_output");
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_CHECK(eventually([&] { return asked.load() >= 1; }, 10s));
-  svc.stop();
+  rt.stop();
 }
 
 CAF_TEST(a failing token provider is reported and does not stop the app) {
@@ -477,32 +494,35 @@ CAF_TEST(a failing token provider is reported and does not stop the app) {
              ++asked;
              throw std::runtime_error("identity provider unreachable");
            }}};
+  runtime rt{svc};
   svc.produces<InputData>("to_output");
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_CHECK(eventually([&] { return asked.load() >= 1; }, 10s));
   CAF_CHECK(svc.is_started());
-  svc.stop();
+  rt.stop();
 }
 
 CAF_TEST(several handlers of one topic each see every message) {
   app svc{{.title = "Fan out"}};
+  runtime rt{svc};
   std::atomic<int> first{0};
   std::atomic<int> second{0};
   svc.consumes<InputData>("on_input", [&](const InputData&) { ++first; });
   svc.consumes<InputData>("audit", [&](const InputData&) { ++second; },
                           {.topic = "input"});
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 40)));
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_CHECK(eventually([&] { return first == 40 && second == 40; }));
-  svc.stop();
+  rt.stop();
   CAF_CHECK_EQUAL(first.load(), 40);
   CAF_CHECK_EQUAL(second.load(), 40);
 }
 
 CAF_TEST(a failed delivery is reported and its input consumed again) {
   app svc{pipeline::config()};
+  runtime rt{svc};
   pipeline::install(svc);
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 30)));
   // The next Produce requests fail for good (no retry helps with a message
   // the broker calls invalid). They are the app's: its consumer is still
@@ -520,7 +540,7 @@ CAF_TEST(a failed delivery is reported and its input consumed again) {
                                    "input") ==
            test::end_offsets(bootstrap(), "input");
   }));
-  svc.stop();
+  rt.stop();
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,6 +1,7 @@
 #define CAF_SUITE integration.pipeline
 
 #include "fastkafka/app.hpp"
+#include "fastkafka/runtime.hpp"
 
 #include "caf/test/unit_test.hpp"
 
@@ -50,7 +51,8 @@ struct fixture {
 
   start_options where() {
     return {.broker_name = "embedded",
-            .bootstrap_servers = broker.bootstrap_servers()};
+            .bootstrap_servers = broker.bootstrap_servers(),
+            .defaults = embedded_client_defaults()};
   }
 
   std::string bootstrap() { return broker.bootstrap_servers(); }
@@ -73,8 +75,9 @@ CAF_TEST_FIXTURE_SCOPE(pipeline_tests, fixture)
 
 CAF_TEST(the pipeline doubles every value and commits to the end) {
   app svc{pipeline::config()};
+  runtime rt{svc};
   pipeline::install(svc);
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_REQUIRE(svc.is_started());
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 200)));
   auto out = test::read_topic(bootstrap(), "output", 200);
@@ -84,7 +87,7 @@ CAF_TEST(the pipeline doubles every value and commits to the end) {
   // An idle consumer commits at once, so the group shows no lag.
   CAF_CHECK(eventually(
       [&] { return committed_to_end("fastkafka.pipeline.on_input"); }));
-  svc.stop();
+  rt.stop();
   CAF_CHECK(!svc.is_started());
   CAF_CHECK(committed_to_end("fastkafka.pipeline.on_input"));
 }
@@ -92,6 +95,7 @@ CAF_TEST(the pipeline doubles every value and commits to the end) {
 CAF_TEST(a handler that keeps throwing sends only the poison message to the dead
              letter topic) {
   app svc{pipeline::config()};
+  runtime rt{svc};
   auto to_output = svc.produces<InputData>("to_output");
   std::atomic<int> poison_calls{0};
   svc.consumes<InputData>("on_input",
@@ -103,7 +107,7 @@ CAF_TEST(a handler that keeps throwing sends only the poison message to the dead
                             to_output(InputData{m.id, m.value * 2, m.name});
                           },
                           {.retry = fast_retries(3)});
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 50)));
   auto out = test::read_topic(bootstrap(), "output", 49);
   auto ids = output_ids(out);
@@ -120,13 +124,14 @@ CAF_TEST(a handler that keeps throwing sends only the poison message to the dead
   CAF_CHECK_EQUAL(dlq[0].headers["fastkafka.dlq.consumer"], "on_input");
   CAF_CHECK(!dlq[0].headers["fastkafka.dlq.offset"].empty());
   CAF_CHECK_EQUAL(poison_calls.load(), 3);
-  svc.stop();
+  rt.stop();
   CAF_CHECK(committed_to_end("fastkafka.pipeline.on_input"));
 }
 
 CAF_TEST(a handler that fails once is retried and nothing goes to the dead
              letter topic) {
   app svc{pipeline::config()};
+  runtime rt{svc};
   auto to_output = svc.produces<InputData>("to_output");
   std::atomic<int> calls_for_7{0};
   svc.consumes<InputData>("on_input",
@@ -138,7 +143,7 @@ CAF_TEST(a handler that fails once is retried and nothing goes to the dead
                               throw std::runtime_error("transient");
                           },
                           {.retry = fast_retries(3)});
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 30)));
   auto out = test::read_topic(bootstrap(), "output", 31);
   auto ids = output_ids(out);
@@ -146,7 +151,7 @@ CAF_TEST(a handler that fails once is retried and nothing goes to the dead
   // At-least-once: the failed call's output and the retry's both exist.
   CAF_CHECK_EQUAL(ids.count(7), 2u);
   CAF_CHECK_EQUAL(calls_for_7.load(), 2);
-  svc.stop();
+  rt.stop();
   CAF_CHECK(test::end_offsets(bootstrap(), "input.dlq") ==
             (std::map<int32_t, int64_t>{{0, 0}, {1, 0}, {2, 0}, {3, 0}}));
   CAF_CHECK(committed_to_end("fastkafka.pipeline.on_input"));
@@ -154,8 +159,9 @@ CAF_TEST(a handler that fails once is retried and nothing goes to the dead
 
 CAF_TEST(malformed messages go to the dead letter topic with the reason) {
   app svc{pipeline::config()};
+  runtime rt{svc};
   pipeline::install(svc);
-  svc.start(sys, where());
+  rt.start(sys, where());
   auto records = inputs(1, 10);
   records.emplace_back("bad-1", "not json at all");
   records.emplace_back("bad-2", R"({"id":"x","value":1,"name":"a"})");
@@ -179,13 +185,14 @@ CAF_TEST(malformed messages go to the dead letter topic with the reason) {
             std::string::npos);
   CAF_CHECK(eventually(
       [&] { return committed_to_end("fastkafka.pipeline.on_input"); }));
-  svc.stop();
+  rt.stop();
 }
 
 CAF_TEST(the broker going away loses nothing) {
   app svc{pipeline::config()};
+  runtime rt{svc};
   pipeline::install(svc);
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 100)));
   CAF_REQUIRE_EQUAL(test::read_topic(bootstrap(), "output", 100).size(), 100u);
   // Down while the app is idle and while new input is waiting.
@@ -196,13 +203,14 @@ CAF_TEST(the broker going away loses nothing) {
   auto out = test::read_topic(bootstrap(), "output", 200, 60s);
   auto ids = output_ids(out);
   CAF_CHECK_EQUAL(std::set<int64_t>(ids.begin(), ids.end()).size(), 200u);
-  svc.stop();
+  rt.stop();
   CAF_CHECK(committed_to_end("fastkafka.pipeline.on_input"));
 }
 
 CAF_TEST(
     a stop during a restart backoff closes without committing the failure) {
   app svc{pipeline::config()};
+  runtime rt{svc};
   auto to_output = svc.produces<InputData>("to_output");
   std::atomic<int> failures{0};
   std::atomic<int32_t> failed_partition{-1};
@@ -220,11 +228,11 @@ CAF_TEST(
                           {.retry = {.max_attempts = 3,
                                      .initial_backoff = 20s,
                                      .max_backoff = 20s}});
-  svc.start(sys, where());
+  rt.start(sys, where());
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 10)));
   CAF_REQUIRE(eventually([&] { return failures.load() == 1; }));
   auto before = std::chrono::steady_clock::now();
-  svc.stop();
+  rt.stop();
   auto took = std::chrono::steady_clock::now() - before;
   CAF_CHECK_LESS(took, 10s);
   CAF_CHECK_EQUAL(failures.load(), 1);
@@ -236,6 +244,7 @@ CAF_TEST(
 
 CAF_TEST(the default group is derived from the title and the handler) {
   app svc{{.title = "Order Service v2!"}};
+  runtime rt{svc};
   CAF_CHECK_EQUAL(svc.default_group_id("on_orders"),
                   "fastkafka.order-service-v2.on_orders");
   app untitled{{}};
@@ -244,13 +253,14 @@ CAF_TEST(the default group is derived from the title and the handler) {
 
 CAF_TEST(bad options fail the start and name option and value) {
   app svc{pipeline::config()};
+  runtime rt{svc};
   pipeline::install(svc);
   start_options opts = where();
   opts.overrides.acks = "2";
   opts.overrides.linger_ms = -1;
   std::string text;
   try {
-    svc.start(sys, opts);
+    rt.start(sys, opts);
   } catch (const config_error& e) {
     text = e.what();
   }
@@ -262,6 +272,7 @@ CAF_TEST(bad options fail the start and name option and value) {
 
 CAF_TEST(a producer call before start says so) {
   app svc{pipeline::config()};
+  runtime rt{svc};
   auto to_output = svc.produces<InputData>("to_output");
   std::string text;
   try {

@@ -1,32 +1,42 @@
 #pragma once
 
+// The app's declaration: what it is, which brokers it knows, and what it
+// consumes and produces. Running it is the runtime's job
+// (`fastkafka/runtime.hpp`); documenting it is the docs' (`docs_gen/`).
+
 #include <algorithm>
+#include <any>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include <boost/describe/members.hpp>
 
-#include "caf/actor.hpp"
-#include "caf/fwd.hpp"
-
 #include "fastkafka/broker.hpp"
 #include "fastkafka/codecs/codec.hpp"
 #include "fastkafka/codecs/json.hpp"
-#include "fastkafka/detail/runtime.hpp"
+#include "fastkafka/detail/specs.hpp"
 #include "fastkafka/errors.hpp"
 #include "fastkafka/message.hpp"
 #include "fastkafka/options.hpp"
+#include "fastkafka/producer.hpp"
+#include "fastkafka/registration.hpp"
+#include "fastkafka/supervision.hpp"
 #include "fastkafka/topic.hpp"
 
 namespace fastkafka {
+
+namespace detail {
+struct app_access;
+} // namespace detail
 
 /// Code that runs around the app's life: `enter` before anything starts,
 /// `exit` after everything stopped (also when a start fails after `enter`).
@@ -54,192 +64,34 @@ struct app_config {
   client_options options;
   /// Hooks around start and stop.
   lifespan_hooks lifespan;
-  /// Supplies tokens when `options.sasl_mechanism` is `OAUTHBEARER`.
+  /// Supplies tokens when `options.sasl_mechanism` is `OAUTHBEARER`
+  /// (FastKafka's `sasl_oauth_token_provider`).
   oauth_token_provider oauth_tokens;
+  /// Longest a stop may take: draining, committing, closing and flushing.
+  /// What is not done by then is logged and the stop reports a failure.
+  std::chrono::milliseconds stop_timeout{30000};
+  /// What supervisors do when an actor of the app crashes.
+  restart_policy restarts;
 };
 
-/// Settings of one `consumes` registration.
-template <class T>
-struct consumes_options {
-  /// The topic; inferred from the registration name when empty.
-  std::string topic;
-  /// Prefix stripped from the name to infer the topic.
-  std::string prefix = "on_";
-  /// Description for the docs.
-  std::string description;
-  /// Overrides of the app-wide client options for this consumer.
-  client_options options;
-  /// How payloads become `T`; JSON when empty.
-  std::optional<codec<T>> decoder;
-  /// How often a failing handler is tried before dead-lettering.
-  retry_policy retry;
-  /// Where messages go that cannot be decoded or handled;
-  /// `<topic>.dlq` when empty.
-  std::string dead_letter_topic;
-  /// Logs this handler's throughput when set.
-  std::optional<benchmark_options> benchmark;
-  /// Sequential (ordered) or concurrent calls of the handler; a concurrent
-  /// handler must be safe to call from several threads at once.
-  executor exec = executor::sequential;
-  /// Most concurrent calls in flight (concurrent executor only).
-  size_t max_in_flight = 100;
-  /// Other addresses for the app's broker names (the same names as the
-  /// app's `kafka_brokers`, or the registration is rejected).
-  std::optional<broker_map> brokers;
+/// A background task: runs after the consumers started, on its own thread,
+/// until its stop token says stop.
+struct background_task {
+  std::string name;
+  std::function<void(std::stop_token)> run;
 };
 
-/// Settings of one `produces` registration.
-template <class T>
-struct produces_options {
-  /// The topic; inferred from the registration name when empty.
-  std::string topic;
-  /// Prefix stripped from the name to infer the topic.
-  std::string prefix = "to_";
-  /// Description for the docs.
-  std::string description;
-  /// Overrides of the app-wide client options for this producer.
-  client_options options;
-  /// How `T` becomes a payload; JSON when empty.
-  std::optional<codec<T>> encoder;
-  /// Logs this producer's throughput when set.
-  std::optional<benchmark_options> benchmark;
-  /// Other addresses for the app's broker names (the same names as the
-  /// app's `kafka_brokers`, or the registration is rejected).
-  std::optional<broker_map> brokers;
-};
-
-/// Thrown by a producer call that cannot hand its message to Kafka.
-class produce_error : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
-
-/// One Kafka header: a name and a value of bytes.
-using header = std::pair<std::string, std::string>;
-
-/// A message with a key and headers (FastKafka's `KafkaEvent`, plus
-/// headers). With `T = std::vector<U>` every element is sent with the same
-/// key and headers.
-template <class T>
-struct event {
-  /// The payload.
-  T message;
-  /// The key; empty for none (the partitioner then picks at random).
-  std::string key;
-  /// Headers sent with the message, in order.
-  std::vector<header> headers;
-};
-
-/// A callable handle that sends `T` values to one topic.
+/// A Kafka service's declaration: typed consumers and producers.
 ///
-/// Calls encode and enqueue on the caller's thread (no actor hop); inside a
-/// consumer handler, the input offset is committed only after the broker
-/// acknowledged what the call sent. Each form returns what it sent.
-template <class T>
-class producer {
-public:
-  producer(std::shared_ptr<detail::producer_slot> slot,
-           std::shared_ptr<const codec<T>> enc)
-      : slot_(std::move(slot))
-      , codec_(std::move(enc)) {
-    // nop
-  }
-
-  /// Sends `value` without a key.
-  T operator()(T value) const {
-    send(value);
-    return value;
-  }
-
-  /// Sends `ev.message` with its key and headers.
-  event<T> operator()(event<T> ev) const {
-    send(ev.message, ev.key, ev.headers);
-    return ev;
-  }
-
-  /// Sends every element of `batch`, in order.
-  std::vector<T> operator()(std::vector<T> batch) const {
-    for (auto& value : batch)
-      send(value);
-    return batch;
-  }
-
-  /// Sends every element of `ev.message` with the event's key and headers.
-  event<std::vector<T>> operator()(event<std::vector<T>> ev) const {
-    for (auto& value : ev.message)
-      send(value, ev.key, ev.headers);
-    return ev;
-  }
-
-  /// Sends `value` with an optional key and headers.
-  void send(const T& value, std::string_view key = {},
-            const std::vector<header>& headers = {}) const {
-    if (slot_->observer.fn) [[unlikely]]
-      slot_->observer.fn(&value);
-    thread_local std::string buffer;
-    buffer.clear();
-    codec_->encode(value, buffer);
-    send_bytes(key, buffer, headers);
-  }
-
-  /// The topic this producer writes to.
-  const std::string& topic() const noexcept { return slot_->topic; }
-
-private:
-  void send_bytes(std::string_view key, std::string_view bytes,
-                  const std::vector<header>& headers) const {
-    auto& slot = *slot_;
-    slot.active.fetch_add(1);
-    struct leave {
-      detail::producer_slot& s;
-      ~leave() { s.active.fetch_sub(1); }
-    } guard{slot};
-    auto* client = slot.client.load();
-    if (client == nullptr)
-      throw produce_error("producer " + slot.name +
-                          ": the app is not running; start it first");
-    detail::headers_ptr hdrs;
-    if (!headers.empty()) {
-      hdrs.reset(rd_kafka_headers_new(headers.size()));
-      for (auto& [name, value] : headers)
-        rd_kafka_header_add(hdrs.get(), name.data(),
-                            static_cast<ssize_t>(name.size()), value.data(),
-                            static_cast<ssize_t>(value.size()));
-    }
-    std::string err;
-    if (!client->send(key, bytes, err, std::move(hdrs)))
-      throw produce_error("producer " + slot.name + ": " + err);
-    slot.sent.add(1);
-  }
-
-  std::shared_ptr<detail::producer_slot> slot_;
-  std::shared_ptr<const codec<T>> codec_;
-};
-
-/// Where and how `app::start` connects.
-struct start_options {
-  /// The broker name chosen at run time (for logs).
-  std::string broker_name;
-  /// `host:port,...` to bootstrap from; required.
-  std::string bootstrap_servers;
-  /// Overrides of the app-wide options (e.g. from `--set`).
-  client_options overrides;
-  /// Whether `bootstrap_servers` replaces every address, also those of
-  /// registrations with brokers of their own (set for `--bootstrap-servers`
-  /// and the embedded broker).
-  bool override_all = false;
-};
-
-/// A Kafka service: typed consumers and producers run as supervised actors.
-///
-/// Register everything before `start`; the app is neither copyable nor
-/// movable because producer handles point into it.
+/// Register everything before the app runs; the app is neither copyable nor
+/// movable because producer handles point into it. `fastkafka::runtime`
+/// runs it as supervised actors.
 class app {
 public:
   explicit app(app_config config);
   app(const app&) = delete;
   app& operator=(const app&) = delete;
-  ~app() noexcept;
+  ~app() noexcept = default;
 
   /// Registers a handler for messages of type `T`. The topic is
   /// `options.topic` or `name` minus `options.prefix`.
@@ -269,12 +121,15 @@ public:
     spec.observer->copy = [](const void* p) {
       return std::any{*static_cast<const T*>(p)};
     };
+    spec.observer->type = &typeid(T);
     auto obs = spec.observer;
     spec.name = std::move(name);
     spec.topic = std::move(topic);
     spec.description = std::move(options.description);
     spec.codec_name = dec.name;
     spec.content_type = dec.content_type;
+    spec.codec = std::make_shared<const codec<T>>(dec);
+    spec.value_type = &typeid(T);
     spec.schema = schema_of<T>();
     spec.dead_letter_topic = options.dead_letter_topic.empty()
                                  ? spec.topic + ".dlq"
@@ -375,6 +230,8 @@ public:
     spec.description = std::move(options.description);
     spec.codec_name = enc->name;
     spec.content_type = enc->content_type;
+    spec.codec = enc;
+    spec.value_type = &typeid(T);
     spec.schema = schema_of<T>();
     spec.options = std::move(options.options);
     spec.benchmark = options.benchmark;
@@ -385,6 +242,7 @@ public:
     spec.slot->observer.copy = [](const void* p) {
       return std::any{*static_cast<const T*>(p)};
     };
+    spec.slot->observer.type = &typeid(T);
     auto slot = spec.slot;
     add_producer(std::move(spec));
     return producer<T>{std::move(slot), std::move(enc)};
@@ -411,13 +269,16 @@ public:
   /// The declared configuration.
   const app_config& config() const noexcept { return config_; }
 
-  /// The app's client options, e.g. to apply `--set` before `start`.
+  /// The app's client options, e.g. to apply `--set` before it runs.
   client_options& options() noexcept { return config_.options; }
 
   /// Every topic the app consumes or produces, sorted, without duplicates.
   std::vector<std::string> get_topics() const;
 
-  /// The registrations, for the docs and tools.
+  /// Every dead-letter topic of the app's consumers, sorted, unique.
+  std::vector<std::string> dead_letter_topics() const;
+
+  /// The registrations, for the runtime, the docs and tools.
   const std::vector<std::shared_ptr<const detail::consumer_spec>>&
   consumers() const noexcept {
     return consumers_;
@@ -426,28 +287,28 @@ public:
   producers() const noexcept {
     return producers_;
   }
+  const std::vector<background_task>& background_tasks() const noexcept {
+    return tasks_;
+  }
 
-  /// The consumer group of a registration that sets none:
+  /// The consumer group of registration `name` under the app-wide options
+  /// `app_options`: the registration's own `group_id` as it is; else
+  /// `<app group_id>.<name>` when the app sets one (so that registrations
+  /// of one topic never split its partitions between them); else
+  /// `fastkafka.<title as slug>.<name>`.
+  std::string group_id(const detail::consumer_spec& spec,
+                       const client_options& app_options) const;
+
+  /// The consumer group of a registration when no `group_id` is set:
   /// `fastkafka.<title as slug>.<registration name>`.
   std::string default_group_id(std::string_view registration) const;
 
-  /// Validates everything and starts producers, then consumers. Throws
-  /// `config_error` for bad settings and `std::runtime_error` when a client
-  /// cannot start; on failure nothing is left running. A second start of a
-  /// running app does nothing.
-  void start(caf::actor_system& system, start_options options);
-
-  /// Stops consumers (finishing in-flight work and committing), then
-  /// flushes and stops producers. Does nothing when not started.
-  void stop();
-
-  /// Whether `start` succeeded and `stop` has not run since.
-  bool is_started() const noexcept;
-
-  /// The supervisor actor while started (for tests and tools).
-  caf::actor supervisor() const noexcept;
+  /// Whether a runtime runs the app.
+  bool is_started() const noexcept { return running_ > 0; }
 
 private:
+  friend struct detail::app_access;
+
   template <class T>
   static std::function<boost::json::object()> schema_of() {
     if constexpr (boost::describe::has_describe_members<T>::value)
@@ -462,10 +323,19 @@ private:
   app_config config_;
   std::vector<std::shared_ptr<const detail::consumer_spec>> consumers_;
   std::vector<std::shared_ptr<const detail::producer_spec>> producers_;
-  std::vector<std::pair<std::string, std::function<void(std::stop_token)>>>
-      tasks_;
-  struct running;
-  std::unique_ptr<running> running_;
+  std::vector<background_task> tasks_;
+  int running_ = 0;
 };
+
+namespace detail {
+
+/// Lets the runtime mark an app as running (registrations then fail).
+struct app_access {
+  static void set_running(app& a, bool on) noexcept {
+    a.running_ += on ? 1 : -1;
+  }
+};
+
+} // namespace detail
 
 } // namespace fastkafka

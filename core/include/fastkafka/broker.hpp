@@ -1,9 +1,13 @@
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "fastkafka/options.hpp"
 
 namespace fastkafka {
 
@@ -45,6 +49,21 @@ inline constexpr const char* embedded_broker_name = "embedded";
 
 /// Renders brokers as a `bootstrap.servers` value: `host:port,host:port`.
 std::string bootstrap_servers(const std::vector<kafka_broker>& brokers);
+
+/// A broker started inside the process (`run --kafka-broker embedded`).
+struct local_broker {
+  /// Where clients bootstrap from.
+  std::string bootstrap_servers;
+  /// Client options that suit this broker (applied under the app's own).
+  client_options client_defaults;
+  /// Keeps the broker running; it stops when the last copy goes.
+  std::shared_ptr<void> keep_alive;
+};
+
+/// Starts a local broker with `partitions` per created topic and `topics`
+/// created up front; throws `std::system_error` when it cannot.
+using local_broker_starter = std::function<local_broker(
+    int partitions, const std::vector<std::string>& topics)>;
 
 /// Who to contact about the app (for the docs).
 struct contact_info {

@@ -27,6 +27,14 @@ enum class error_code : uint8_t {
   commit_failed,
   /// A stop did not finish within its deadline.
   stop_timeout,
+  /// A Kafka client raised a fatal error and must be replaced.
+  client_failed,
+  /// A background task threw.
+  task_failed,
+  /// A child crashed more often than the restart policy allows.
+  supervision_failed,
+  /// An actor of the runtime threw; the context says which and what.
+  actor_crashed,
 };
 
 /// Renders an `error_code` as its enumerator name.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -17,6 +18,9 @@ enum class timestamp_kind : uint8_t {
   log_append_time,
 };
 
+/// One header of a consumed message: name and value view the message.
+using header_view = std::pair<std::string_view, std::string_view>;
+
 /// Where a consumed message came from; views are valid during the call only.
 struct message_meta {
   std::string_view topic;
@@ -25,18 +29,24 @@ struct message_meta {
   /// Milliseconds since the epoch; -1 when the broker sent none.
   int64_t timestamp_ms = -1;
   timestamp_kind timestamp_type = timestamp_kind::none;
-  /// Empty when the message has no key.
-  std::string_view key;
+  /// The key; empty optional when the message has none (an empty key is a
+  /// key: Kafka and compaction tell them apart).
+  std::optional<std::string_view> key;
   /// Size of the serialized key in bytes (0 without a key).
   size_t key_size = 0;
   /// Size of the serialized value in bytes.
   size_t value_size = 0;
-  /// The librdkafka message (`const rd_kafka_message_t*`), for `headers()`.
+  /// The consumed message as its client knows it, for `headers()`.
   const void* raw = nullptr;
+  /// Reads the headers of `raw`; set by the client that consumed it.
+  std::vector<header_view> (*read_headers)(const void* raw) = nullptr;
 
   /// The message's headers in order, parsed on demand (names and values
   /// view the message, like `key`).
-  std::vector<std::pair<std::string_view, std::string_view>> headers() const;
+  std::vector<header_view> headers() const {
+    return read_headers != nullptr ? read_headers(raw)
+                                   : std::vector<header_view>{};
+  }
 };
 
 } // namespace fastkafka

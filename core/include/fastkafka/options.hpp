@@ -33,10 +33,9 @@ namespace fastkafka {
 ///   unless `librdkafka["partitioner"]` names another one.
 /// - `ssl_context`: a Python `SSLContext`; replaced by the `ssl_*` fields
 ///   below, named after kafka-python's `ssl_cafile`, `ssl_certfile`, ...
-/// - `sasl_oauth_token_provider`: a Python object; replaced by librdkafka's
-///   built-in OIDC client (`sasl_oauth_method = "oidc"` and the
-///   `sasl_oauth_*` fields). Static tokens need a refresh callback at client
-///   creation, which this struct cannot express.
+/// - `sasl_oauth_token_provider`: a Python object; its C++ counterpart is
+///   `app_config::oauth_tokens`, a function every client asks for tokens
+///   (or librdkafka's built-in OIDC client: `sasl_oauth_method = "oidc"`).
 /// - `topic`, `prefix`: registration parameters, not client settings.
 struct client_options {
   // -- both clients ---------------------------------------------------------
@@ -127,22 +126,25 @@ struct client_options {
   /// `message.max.bytes`: largest request, so also largest record; default
   /// FastKafka's 1048576 (librdkafka: 1000000).
   std::optional<int64_t> max_request_size;
-  /// No librdkafka property; accepted and ignored, as aiokafka ignores it:
-  /// resends wait `retry_backoff_ms`.
+  /// Not supported; rejected when set: librdkafka has no separate send
+  /// backoff, a resend waits `retry_backoff_ms`.
   std::optional<int64_t> send_backoff_ms;
   /// `enable.idempotence`: exactly one copy per message; implies `acks=all`;
   /// default: librdkafka's (false, as FastKafka).
   std::optional<bool> enable_idempotence;
-  /// `transactional.id`: makes the producer transactional; implies
-  /// idempotence. Give each producer its own.
+  /// `transactional.id`: checked (it implies idempotence, and acks=all)
+  /// but refused when the app starts: the runtime opens no transactions
+  /// yet, so delivery stays at-least-once.
   std::optional<std::string> transactional_id;
   /// `transaction.timeout.ms`: default: librdkafka's (60000, as FastKafka).
   std::optional<int64_t> transaction_timeout_ms;
 
   // -- consumers ------------------------------------------------------------
 
-  /// `group.id`: the consumer group; default derived from the app title and
-  /// the registration name, see `default_group_id`.
+  /// `group.id`: the consumer group. On a registration it is used as is;
+  /// app-wide (or `--set group_id=G`) each registration joins `G.<name>`, so
+  /// that two handlers of one topic never split its partitions; unset, the
+  /// group is `fastkafka.<title as slug>.<name>` (see `app::group_id`).
   std::optional<std::string> group_id;
   /// `fetch.wait.max.ms`: longest a broker holds a fetch for
   /// `fetch_min_bytes`; default: librdkafka's (500, as FastKafka).
@@ -193,8 +195,9 @@ struct client_options {
   /// Framework: most records one poll hands out; default 100 (the
   /// framework's choice over FastKafka's "no limit").
   std::optional<int64_t> max_poll_records;
-  /// Framework: accepted, no effect: consumers subscribe to one topic by
-  /// exact name, where internal topics are never matched by accident.
+  /// Framework: only `true` (FastKafka's default) is accepted: consumers
+  /// subscribe to one topic by its exact name, so internal topics are never
+  /// read; `false` cannot be honoured and is rejected.
   std::optional<bool> exclude_internal_topics;
   /// `isolation.level`: `read_uncommitted` or `read_committed`; default
   /// FastKafka's `read_uncommitted` (librdkafka: `read_committed`).
@@ -280,6 +283,12 @@ struct option_info {
   std::string_view unsupported;
 };
 
+/// Whether an option of `option_roles` applies to a client of `role`.
+bool applies_to(client_role option_roles, client_role role) noexcept;
+
+/// The items of a comma-separated option value, blanks around each trimmed.
+std::vector<std::string_view> split_option_list(std::string_view value);
+
 /// All options the framework knows, in declaration order.
 std::span<const option_info> option_table() noexcept;
 
@@ -320,11 +329,6 @@ client_options merge(const client_options& base, const client_options& top);
 /// appear under `librdkafka.<key>`.
 std::map<std::string, std::string> effective_values(const client_options& opts,
                                                     client_role role);
-
-/// The librdkafka properties for a client of `role`, in the order they
-/// should be applied. Framework-owned keys are not included.
-std::vector<std::pair<std::string, std::string>>
-rdkafka_properties(const client_options& opts, client_role role);
 
 /// Whether an option's value must be masked in logs and documents: any name
 /// containing `pass`, `secret`, `credential`, `jaas` or `private`, and names

@@ -10,7 +10,8 @@ namespace fastkafka {
 std::string check_topic_name(std::string_view topic);
 
 /// The topic of a registration: `topic` when given, else `name` minus
-/// `prefix` (`on_input` -> `input`). Throws `config_error` naming the
+/// `prefix` (`on_input` -> `input`); with an empty `prefix`, `name` itself
+/// (as in FastKafka). Throws `config_error` naming the
 /// registration and the prefix when neither yields a valid topic.
 std::string infer_topic(std::string_view kind, std::string_view name,
                         std::string_view topic, std::string_view prefix);

@@ -1,0 +1,465 @@
+#include "consumer_engine.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "fastkafka/detail/clock.hpp"
+#include "fastkafka/log.hpp"
+
+namespace fastkafka::engine {
+
+using fastkafka::detail::monotonic_ms;
+using fastkafka::detail::wall_clock_ms;
+
+namespace {
+
+std::string offsets_text(const std::map<int32_t, int64_t>& offsets) {
+  std::string out;
+  for (auto [partition, offset] : offsets)
+    out += fmt::format(" [{}]={}", partition, offset);
+  return out.empty() ? std::string{" none"} : out;
+}
+
+std::string offsets_text(std::span<const partition_offset> offsets) {
+  std::map<int32_t, int64_t> m;
+  for (auto& po : offsets)
+    m[po.partition] = po.offset;
+  return offsets_text(m);
+}
+
+std::string partitions_text(std::span<const int32_t> partitions) {
+  std::string out;
+  for (auto p : partitions)
+    out += (out.empty() ? "" : ",") + std::to_string(p);
+  return out;
+}
+
+std::unique_ptr<executor_base> make_executor(consumer_engine& e) {
+  if (e.spec().invoke_batch)
+    return make_batch_executor(e);
+  if (e.spec().exec == executor::concurrent)
+    return make_concurrent_executor(e);
+  return make_sequential_executor(e);
+}
+
+} // namespace
+
+void executor_base::retry_due(int32_t partition) {
+  engine_.resume_partition(partition);
+}
+
+consumer_engine::consumer_engine(
+    std::shared_ptr<const fastkafka::detail::consumer_spec> spec,
+    consumer_settings settings, std::shared_ptr<actors::consumer_status> status,
+    fastkafka::detail::message_sink* dead_letters)
+    : spec_(std::move(spec))
+    , settings_(settings)
+    , status_(std::move(status))
+    , dead_letters_(spec_->name, spec_->topic, spec_->dead_letter_topic,
+                    dead_letters) {
+  executor_ = make_executor(*this);
+  records_.reserve(settings_.max_poll_records);
+}
+
+consumer_engine::~consumer_engine() noexcept {
+  // shutdown() is the explicit, bounded close; here only threads and
+  // memory are released.
+  try {
+    if (executor_) {
+      executor_->drop_held({});
+      executor_->stop();
+    }
+  } catch (...) {
+  }
+  batch_.clear();
+}
+
+void consumer_engine::attach(std::unique_ptr<kafka::consumer_port> port) {
+  port_ = std::move(port);
+}
+
+std::chrono::milliseconds consumer_engine::poll_wait() const {
+  auto wait = settings_.poll_timeout;
+  if (paused_.empty())
+    return wait;
+  // A retry comes due: do not sleep through it in a poll.
+  int64_t soonest = INT64_MAX;
+  for (auto& [p, due] : paused_)
+    soonest = std::min(soonest, due);
+  auto left = std::chrono::milliseconds{
+      std::max<int64_t>(1, soonest - monotonic_ms() + 1)};
+  return std::min(wait, left);
+}
+
+poll_outcome consumer_engine::poll_once() {
+  outcome_.retries.clear();
+  if (closed_ || !port_)
+    return {};
+  executor_->collect();
+  port_->poll(records_, settings_.max_poll_records, poll_wait());
+  auto count = records_.size();
+  if (count > 0) {
+    status_->consumed.add(count);
+    // Fetch errors are reports, not messages: take them out first.
+    auto bad = std::stable_partition(records_.begin(), records_.end(),
+                                     [](auto& r) { return r.error == 0; });
+    for (auto i = bad; i != records_.end(); ++i) {
+      log_fetch_error(*i);
+      port_->release(*i);
+    }
+    records_.erase(bad, records_.end());
+    auto handled_before = status_->handled.load();
+    executor_->handle(records_);
+    for (auto& r : records_)
+      if (r.handle != nullptr)
+        port_->release(r);
+    records_.clear();
+    if (status_->handled.load() != handled_before)
+      status_->last_handled_ms.store(wall_clock_ms(),
+                                     std::memory_order_relaxed);
+  }
+  batch_.serve();
+  settle();
+  port_->serve(std::chrono::milliseconds{0});
+  commit_now(count == 0);
+  refresh_status(false);
+  return std::move(outcome_);
+}
+
+void consumer_engine::retry_due(int32_t partition) {
+  if (closed_ || !paused(partition))
+    return;
+  executor_->retry_due(partition);
+}
+
+void consumer_engine::resume_partition(int32_t partition) {
+  if (paused_.erase(partition) == 0)
+    return;
+  if (assigned_.contains(partition))
+    port_->resume(partition);
+  log().info("consumer {}: resuming {} [{}] after its backoff", spec_->name,
+             spec_->topic, partition);
+  refresh_status(true);
+}
+
+bool consumer_engine::handler_failed(
+    std::span<const kafka::record* const> records, int64_t key,
+    kafka::ticket* t, const std::string& what, int64_t seek_to,
+    kafka::delivery_batch* batch) {
+  auto& first = *records.front();
+  auto& last = *records.back();
+  auto p = first.partition;
+  status_->failed.add(1);
+  auto decision = decide(spec_->retry, attempts_.failed(p, key));
+  auto where = records.size() == 1
+                   ? fmt::format("offset {}", first.offset)
+                   : fmt::format("offsets {}-{}", first.offset, last.offset);
+  if (decision.give_up) {
+    log().error("consumer {}: handler failed on {} [{}] {} (attempt {} of "
+                "{}): {}; sending it to {}",
+                spec_->name, spec_->topic, p, where, decision.attempt,
+                decision.max_attempts, what, dead_letters_.topic());
+    attempts_.done(p, key);
+    for (auto* r : records)
+      if (dead_letters_.write(*r, "handler", what, decision.attempt, t, batch))
+        status_->dead_lettered.add(1);
+    return true;
+  }
+  status_->retried.add(1);
+  log().error("consumer {}: handler failed on {} [{}] {} (attempt {} of {}): "
+              "{}; pausing partition {} for {} ms",
+              spec_->name, spec_->topic, p, where, decision.attempt,
+              decision.max_attempts, what, p, decision.backoff.count());
+  if (seek_to >= 0)
+    tracker_.discard_from(p, seek_to);
+  // Only this partition waits: the others keep flowing during the backoff.
+  if (!paused_.contains(p))
+    port_->pause(p);
+  if (seek_to >= 0)
+    port_->seek(p, seek_to);
+  auto due = monotonic_ms() + decision.backoff.count();
+  auto [it, fresh] = paused_.emplace(p, due);
+  if (!fresh)
+    it->second = std::min(it->second, due);
+  outcome_.retries.emplace_back(p, decision.backoff);
+  refresh_status(true);
+  return false;
+}
+
+void consumer_engine::undecodable(const kafka::record& r, kafka::ticket* t,
+                                  const decode_error& err,
+                                  kafka::delivery_batch* batch) {
+  log().warn("consumer {}: cannot decode message at {} [{}] offset {}: {}; "
+             "sending it to {}",
+             spec_->name, spec_->topic, r.partition, r.offset, err.to_string(),
+             dead_letters_.topic());
+  if (dead_letters_.write(r, "decode", err.to_string(), 1, t, batch))
+    status_->dead_lettered.add(1);
+}
+
+void consumer_engine::handled(
+    const kafka::record& last, uint64_t n,
+    std::chrono::steady_clock::time_point started) noexcept {
+  spec_->handled->add(n);
+  status_->handled.add(n);
+  if (!status_->timed)
+    return;
+  auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  status_->handler_duration.observe(seconds);
+  if (last.timestamp_ms > 0)
+    status_->end_to_end_latency.observe(
+        static_cast<double>(wall_clock_ms() - last.timestamp_ms) / 1000.0);
+}
+
+message_meta consumer_engine::meta_of(const kafka::record& r) const noexcept {
+  message_meta meta;
+  meta.topic = spec_->topic;
+  meta.partition = r.partition;
+  meta.offset = r.offset;
+  meta.timestamp_ms = r.timestamp_ms;
+  meta.timestamp_type = r.timestamp_type;
+  meta.key = r.key;
+  meta.key_size = r.key ? r.key->size() : 0;
+  meta.value_size = r.value.size();
+  meta.raw = r.handle;
+  meta.read_headers = r.read_headers;
+  return meta;
+}
+
+void consumer_engine::release(kafka::record& r) noexcept {
+  port_->release(r);
+}
+
+void consumer_engine::log_fetch_error(const kafka::record& r) {
+  auto now = monotonic_ms();
+  if (now - last_fetch_error_log_ms_ < 1000)
+    return;
+  last_fetch_error_log_ms_ = now;
+  log().warn("consumer {}: fetch from {} [{}] failed: {}", spec_->name,
+             spec_->topic, r.partition, r.error_text);
+}
+
+void consumer_engine::settle() {
+  auto rewinds = tracker_.collect();
+  for (auto& r : rewinds) {
+    log().warn("consumer {}: output of {} [{}] offset {} was not delivered; "
+               "consuming it again",
+               spec_->name, spec_->topic, r.partition, r.offset);
+    port_->seek(r.partition, r.offset);
+  }
+  status_->in_flight.store(tracker_.open_tickets(), std::memory_order_relaxed);
+}
+
+void consumer_engine::commit_now(bool idle) {
+  if (tracker_.in_flight())
+    return;
+  // Processed offsets are committed as they settle, one request at a time,
+  // so that a crash re-delivers little more than what was in flight.
+  // Without enable_auto_commit, only when idle (and on rebalance and stop).
+  auto now = monotonic_ms();
+  bool due = settings_.commit_while_busy ||
+             now - last_commit_ms_ >= settings_.commit_interval.count();
+  if (!idle && !due)
+    return;
+  auto offsets = tracker_.to_commit();
+  if (offsets.empty())
+    return;
+  last_commit_ms_ = now;
+  tracker_.sent(offsets);
+  port_->commit(offsets);
+}
+
+void consumer_engine::on_committed(std::span<const partition_offset> offsets,
+                                   int error, std::string_view error_text) {
+  auto failed = tracker_.answered(offsets, error);
+  for (auto& po : offsets)
+    if (error == 0 && po.error == 0)
+      confirmed_log_[po.partition] =
+          std::max(confirmed_log_[po.partition], po.offset);
+  if (failed.empty())
+    return;
+  // Nothing was committed for these; the next commit sends them again.
+  auto now = monotonic_ms();
+  if (now - last_commit_error_log_ms_ < 1000 && stop_deadline_ms_ == 0)
+    return;
+  last_commit_error_log_ms_ = now;
+  auto code = failed.front().error;
+  log().warn("consumer {}: commit of {}{} was not confirmed: {}{}", spec_->name,
+             spec_->topic, offsets_text(failed),
+             error_text.empty() ? kafka::error_name(code)
+                                : std::string{error_text},
+             kafka::retriable_commit_error(code) ? "; it is sent again" : "");
+}
+
+bool consumer_engine::drain(std::span<const int32_t> partitions,
+                            int64_t deadline_ms) {
+  auto busy = [&] {
+    if (partitions.empty())
+      return tracker_.busy();
+    for (auto p : partitions)
+      if (tracker_.busy(p))
+        return true;
+    return false;
+  };
+  // Delivery reports are served by the producer actors; waiting here only
+  // lets the tracker see them.
+  while (true) {
+    // Calls that fail now cannot wait for a retry: their messages are
+    // consumed again by whoever owns the partition next.
+    executor_->collect();
+    executor_->drop_held(partitions);
+    batch_.serve();
+    tracker_.collect();
+    if (!busy())
+      return true;
+    if (monotonic_ms() >= deadline_ms) {
+      log().warn("consumer {}: {} messages still wait for their output to be "
+                 "acknowledged; their offsets stay uncommitted",
+                 spec_->name, tracker_.open_tickets());
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+bool consumer_engine::commit_and_wait(std::span<const int32_t> partitions,
+                                      int64_t deadline_ms) {
+  std::vector<int32_t> all;
+  if (partitions.empty()) {
+    all.assign(assigned_.begin(), assigned_.end());
+    partitions = all;
+  }
+  while (tracker_.unconfirmed(partitions)) {
+    auto left = deadline_ms - monotonic_ms();
+    if (left <= 0)
+      return false;
+    if (!tracker_.in_flight() || stop_deadline_ms_ != 0) {
+      auto offsets = tracker_.to_commit(partitions);
+      if (!offsets.empty() && !tracker_.in_flight()) {
+        tracker_.sent(offsets);
+        port_->commit(offsets);
+      }
+    }
+    port_->serve(std::chrono::milliseconds{std::min<int64_t>(left, 100)});
+    // A refused commit is sent again after a short pause, while time is
+    // left: the coordinator may be moving or the group rebalancing.
+    if (!tracker_.in_flight() && tracker_.unconfirmed(partitions))
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds{std::min<int64_t>(left, 50)});
+  }
+  return true;
+}
+
+void consumer_engine::on_assigned(std::span<const int32_t> partitions) {
+  status_->joined.store(true, std::memory_order_relaxed);
+  status_->rebalances.add(1);
+  for (auto p : partitions)
+    assigned_.insert(p);
+  log().info("consumer {} (group {}): assigned {} [{}]", spec_->name,
+             status_->group_id, spec_->topic, partitions_text(partitions));
+  refresh_status(true);
+}
+
+void consumer_engine::on_revoked(std::span<const int32_t> partitions) {
+  status_->rebalances.add(1);
+  executor_->drop_held(partitions);
+  // Finish what was handed out for these partitions and commit it, so that
+  // the next owner starts exactly after it; bounded by the stop deadline
+  // while stopping.
+  auto deadline =
+      stop_deadline_ms_ != 0 ? stop_deadline_ms_ : monotonic_ms() + 10000;
+  drain(partitions, deadline);
+  bool committed = commit_and_wait(partitions, deadline);
+  for (auto p : partitions) {
+    tracker_.forget(p);
+    attempts_.forget(p);
+    paused_.erase(p);
+    assigned_.erase(p);
+  }
+  if (committed)
+    log().info("consumer {} (group {}): revoked {} [{}]", spec_->name,
+               status_->group_id, spec_->topic, partitions_text(partitions));
+  else
+    log().warn("consumer {} (group {}): revoked {} [{}] before the broker "
+               "confirmed every commit; the next owner may see some "
+               "messages again",
+               spec_->name, status_->group_id, spec_->topic,
+               partitions_text(partitions));
+  refresh_status(true);
+}
+
+void consumer_engine::on_lost(std::span<const int32_t> partitions) {
+  status_->rebalances.add(1);
+  executor_->drop_held(partitions);
+  for (auto p : partitions) {
+    tracker_.forget(p);
+    attempts_.forget(p);
+    paused_.erase(p);
+    assigned_.erase(p);
+  }
+  log().warn("consumer {} (group {}): lost {} [{}]: the group moved on; "
+             "what was not committed is consumed again by the new owner",
+             spec_->name, status_->group_id, spec_->topic,
+             partitions_text(partitions));
+  refresh_status(true);
+}
+
+void consumer_engine::refresh_status(bool force) {
+  auto now = monotonic_ms();
+  if (!force && now - last_status_ms_ < 250)
+    return;
+  last_status_ms_ = now;
+  std::map<int32_t, partition_snapshot> parts;
+  auto positions = tracker_.unconfirmed_positions();
+  for (auto p : assigned_) {
+    partition_snapshot ps;
+    ps.partition = p;
+    if (auto i = confirmed_log_.find(p); i != confirmed_log_.end())
+      ps.committed = i->second;
+    for (auto& po : positions)
+      if (po.partition == p)
+        ps.position = po.offset;
+    if (ps.position < 0)
+      ps.position = ps.committed;
+    ps.high_watermark = port_ ? port_->high_watermark(p) : -1;
+    ps.paused = paused(p);
+    parts.emplace(p, ps);
+  }
+  status_->set_partitions(std::move(parts));
+}
+
+void consumer_engine::wake() noexcept {
+  if (port_)
+    port_->wake();
+}
+
+bool consumer_engine::shutdown(int64_t deadline_ms) {
+  if (closed_ || !port_)
+    return true;
+  stop_deadline_ms_ = std::max<int64_t>(deadline_ms, 1);
+  // What waits for a retry is not done: it is consumed again next time.
+  executor_->drop_held({});
+  bool drained = drain({}, deadline_ms);
+  executor_->stop();
+  bool committed = commit_and_wait({}, deadline_ms);
+  // Closing revokes the assignment (on_revoked commits once more, within
+  // the same deadline) and leaves the group, so that partitions move to
+  // other members at once.
+  auto left = std::max<int64_t>(0, deadline_ms - monotonic_ms());
+  bool closed = port_->close(std::chrono::milliseconds{left});
+  closed_ = true;
+  batch_.clear();
+  auto unconfirmed = tracker_.unconfirmed_positions();
+  log().info("consumer {} stopped; offsets of {} confirmed by the broker:{}",
+             spec_->name, spec_->topic, offsets_text(confirmed_log_));
+  if (!unconfirmed.empty())
+    log().error("consumer {}: offsets of {} processed but not confirmed by "
+                "the broker:{}; those messages are consumed again",
+                spec_->name, spec_->topic, offsets_text(unconfirmed));
+  refresh_status(true);
+  return drained && committed && closed && unconfirmed.empty();
+}
+
+} // namespace fastkafka::engine

@@ -1,0 +1,172 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fastkafka/detail/specs.hpp"
+#include "fastkafka/kafka/consumer_port.hpp"
+#include "fastkafka/kafka/delivery.hpp"
+#include "fastkafka/settings.hpp"
+
+#include "commit_tracker.hpp"
+#include "dead_letters.hpp"
+#include "executor.hpp"
+#include "fastkafka/actors/consumer_status.hpp"
+#include "retry.hpp"
+
+namespace fastkafka::engine {
+
+/// What a poll asks of the consumer's actor: partitions paused after a
+/// failure, each to be retried after its backoff (`retry_due`).
+struct poll_outcome {
+  std::vector<std::pair<int32_t, std::chrono::milliseconds>> retries;
+};
+
+/// Runs one `consumes` registration on its client: fetches, hands records
+/// to the executor, pauses a partition whose message failed and retries it
+/// after a backoff, dead-letters what cannot be handled, and commits what
+/// is done as it settles (one commit in flight; a commit counts once the
+/// broker confirmed it).
+///
+/// Used by one thread at a time (the consumer actor's); the client calls
+/// its listener on that thread too. Outlives restarts of the actor.
+class consumer_engine final : public kafka::consumer_listener {
+public:
+  consumer_engine(std::shared_ptr<const fastkafka::detail::consumer_spec> spec,
+                  consumer_settings settings,
+                  std::shared_ptr<actors::consumer_status> status,
+                  fastkafka::detail::message_sink* dead_letters);
+  consumer_engine(const consumer_engine&) = delete;
+  consumer_engine& operator=(const consumer_engine&) = delete;
+  ~consumer_engine() noexcept override;
+
+  /// Gives the engine its client; the client's listener must be this.
+  void attach(std::unique_ptr<kafka::consumer_port> port);
+
+  /// Fetches and handles one poll's records, settles deliveries and
+  /// commits what is done.
+  poll_outcome poll_once();
+
+  /// The backoff of `partition` ended: it is fetched (or retried) again.
+  void retry_due(int32_t partition);
+
+  /// Finishes in-flight work, commits it and waits for the broker's
+  /// answers, then leaves the group, all before `deadline_ms` (monotonic).
+  /// Logs what the broker confirmed and, separately, what it did not.
+  /// Returns true when everything processed was confirmed and the client
+  /// closed in time. Idempotent.
+  bool shutdown(int64_t deadline_ms);
+
+  /// Makes a waiting poll return; callable from any thread.
+  void wake() noexcept;
+
+  /// Whether its client has a broker connected; callable from any thread.
+  bool connected() const noexcept { return port_ && port_->connected(); }
+
+  const fastkafka::detail::consumer_spec& spec() const noexcept {
+    return *spec_;
+  }
+  actors::consumer_status& status() noexcept { return *status_; }
+
+  /// The offsets the broker confirmed so far, per partition.
+  const std::map<int32_t, int64_t>& confirmed() const noexcept {
+    return confirmed_log_;
+  }
+
+  // -- for the executors ----------------------------------------------------
+
+  commit_tracker& tracker() noexcept { return tracker_; }
+  kafka::delivery_batch& batch() noexcept { return batch_; }
+
+  /// Whether `partition` waits for a retry (its records are skipped).
+  bool paused(int32_t partition) const noexcept {
+    return !paused_.empty() && paused_.contains(partition);
+  }
+
+  /// The handler failed on `r` (tried under `key`: its offset, or -1 for a
+  /// batch): either dead-letters it (as part of `t`) or pauses its
+  /// partition for the policy's backoff, discarding tickets from
+  /// `seek_to` and seeking there when `seek_to >= 0`. Returns true when the
+  /// message was dead-lettered.
+  bool handler_failed(std::span<const kafka::record* const> records,
+                      int64_t key, kafka::ticket* t, const std::string& what,
+                      int64_t seek_to, kafka::delivery_batch* batch);
+
+  /// The message (or batch, under key -1) tried under `key` succeeded.
+  void succeeded(int32_t partition, int64_t key) {
+    attempts_.done(partition, key);
+  }
+
+  /// Sends `r` to the dead-letter topic for a decode failure.
+  void undecodable(const kafka::record& r, kafka::ticket* t,
+                   const decode_error& err, kafka::delivery_batch* batch);
+
+  /// Counts `n` handled messages (and times them when metrics are on).
+  void handled(const kafka::record& last, uint64_t n,
+               std::chrono::steady_clock::time_point started) noexcept;
+
+  /// Whether handler calls are timed (metrics on).
+  bool timed() const noexcept { return status_->timed; }
+
+  /// The metadata a handler sees for `r`.
+  message_meta meta_of(const kafka::record& r) const noexcept;
+
+  /// Gives a record back to the client (thread-safe).
+  void release(kafka::record& r) noexcept;
+
+  /// Resumes `partition` after its backoff.
+  void resume_partition(int32_t partition);
+
+  /// Asks the actor to wake up and poll (a worker finished something).
+  void nudge() noexcept { wake(); }
+
+  // -- kafka::consumer_listener ----------------------------------------------
+
+  void on_assigned(std::span<const int32_t> partitions) override;
+  void on_revoked(std::span<const int32_t> partitions) override;
+  void on_lost(std::span<const int32_t> partitions) override;
+  void on_committed(std::span<const kafka::partition_offset> offsets, int error,
+                    std::string_view error_text) override;
+
+private:
+  void settle();
+  void commit_now(bool idle);
+  bool drain(std::span<const int32_t> partitions, int64_t deadline_ms);
+  bool commit_and_wait(std::span<const int32_t> partitions,
+                       int64_t deadline_ms);
+  void log_fetch_error(const kafka::record& r);
+  void refresh_status(bool force);
+  std::chrono::milliseconds poll_wait() const;
+
+  std::shared_ptr<const fastkafka::detail::consumer_spec> spec_;
+  consumer_settings settings_;
+  std::shared_ptr<actors::consumer_status> status_;
+  dead_letter_writer dead_letters_;
+  std::unique_ptr<kafka::consumer_port> port_;
+  std::unique_ptr<executor_base> executor_;
+  commit_tracker tracker_;
+  attempt_counts attempts_;
+  kafka::delivery_batch batch_;
+  std::vector<kafka::record> records_;
+  /// Paused partitions and when their backoff ends (monotonic ms).
+  std::map<int32_t, int64_t> paused_;
+  std::set<int32_t> assigned_;
+  poll_outcome outcome_;
+  std::map<int32_t, int64_t> confirmed_log_;
+  int64_t last_commit_ms_ = 0;
+  int64_t last_status_ms_ = 0;
+  int64_t last_fetch_error_log_ms_ = 0;
+  int64_t last_commit_error_log_ms_ = 0;
+  /// Deadline of a stop in progress; 0 while running.
+  int64_t stop_deadline_ms_ = 0;
+  bool closed_ = false;
+};
+
+} // namespace fastkafka::engine

@@ -1,0 +1,55 @@
+#include "dead_letters.hpp"
+
+#include <vector>
+
+#include "fastkafka/dead_letter.hpp"
+#include "fastkafka/log.hpp"
+
+namespace fastkafka::engine {
+
+dead_letter_writer::dead_letter_writer(std::string registration,
+                                       std::string source_topic,
+                                       std::string target_topic,
+                                       fastkafka::detail::message_sink* sink)
+    : registration_(std::move(registration))
+    , source_(std::move(source_topic))
+    , target_(std::move(target_topic))
+    , sink_(sink) {
+  // nop
+}
+
+bool dead_letter_writer::write(const kafka::record& r, std::string_view reason,
+                               std::string_view error, int attempts,
+                               kafka::ticket* t,
+                               kafka::delivery_batch* batch) const {
+  // The input's own headers first, in order, then ours.
+  auto headers =
+      r.read_headers ? r.read_headers(r.handle) : std::vector<header_view>{};
+  auto partition = std::to_string(r.partition);
+  auto offset = std::to_string(r.offset);
+  auto tries = std::to_string(attempts);
+  headers.emplace_back(dlq_header::reason, reason);
+  headers.emplace_back(dlq_header::error, error);
+  headers.emplace_back(dlq_header::topic, source_);
+  headers.emplace_back(dlq_header::partition, partition);
+  headers.emplace_back(dlq_header::offset, offset);
+  headers.emplace_back(dlq_header::consumer, registration_);
+  headers.emplace_back(dlq_header::attempts, tries);
+  std::string err;
+  bool ok = false;
+  {
+    kafka::delivery_scope scope{t, batch};
+    ok = sink_ != nullptr &&
+         sink_->send({target_, r.key, r.value, headers}, err);
+  }
+  if (!ok) {
+    log().error("consumer {}: cannot dead-letter {} [{}] offset {} to {}: {}",
+                registration_, source_, r.partition, r.offset, target_,
+                sink_ ? err : std::string{"no dead-letter producer"});
+    if (t != nullptr)
+      t->failed.store(true, std::memory_order_relaxed);
+  }
+  return ok;
+}
+
+} // namespace fastkafka::engine

@@ -1,0 +1,60 @@
+#include "consumer_engine.hpp"
+#include "executor.hpp"
+
+namespace fastkafka::engine {
+
+namespace {
+
+/// One message per call, in offset order per partition. A failure pauses
+/// the message's partition and seeks back to it, so that it and everything
+/// after it are fetched again once the backoff ended.
+class sequential_executor final : public executor_base {
+public:
+  using executor_base::executor_base;
+
+  void handle(std::vector<kafka::record>& records) override {
+    auto& spec = engine_.spec();
+    for (auto& r : records) {
+      if (engine_.paused(r.partition))
+        continue; // fetched again after the seek
+      auto* t = engine_.tracker().open(r.partition, r.offset);
+      auto meta = engine_.meta_of(r);
+      decode_error derr;
+      std::string failure;
+      bool threw = false;
+      auto started = engine_.timed() ? std::chrono::steady_clock::now()
+                                     : std::chrono::steady_clock::time_point{};
+      {
+        kafka::delivery_scope scope{t, &engine_.batch()};
+        try {
+          if (!spec.invoke(r.value, meta, derr))
+            engine_.undecodable(r, t, derr, &engine_.batch());
+          else {
+            engine_.handled(r, 1, started);
+            engine_.succeeded(r.partition, r.offset);
+          }
+        } catch (const std::exception& e) {
+          threw = true;
+          failure = e.what();
+        } catch (...) {
+          threw = true;
+          failure = "the handler threw a non-standard exception";
+        }
+      }
+      if (threw) {
+        const kafka::record* one[] = {&r};
+        engine_.handler_failed(one, r.offset, t, failure, r.offset,
+                               &engine_.batch());
+      }
+      commit_tracker::close(t);
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<executor_base> make_sequential_executor(consumer_engine& e) {
+  return std::make_unique<sequential_executor>(e);
+}
+
+} // namespace fastkafka::engine

@@ -1,0 +1,41 @@
+#include <algorithm>
+
+#include "caf/actor_system.hpp"
+#include "caf/error.hpp"
+
+#include "fastkafka/actors/interfaces.hpp"
+#include "fastkafka/errors.hpp"
+
+namespace fastkafka::actors {
+
+std::chrono::milliseconds restart_backoff(const restart_policy& policy,
+                                          int n) noexcept {
+  auto wait = policy.initial_backoff;
+  for (int i = 1; i < n && wait < policy.max_backoff; ++i)
+    wait *= 2;
+  return std::min(wait, policy.max_backoff);
+}
+
+int restart_budget::crash(const restart_policy& policy, int64_t now_ms) {
+  std::erase_if(crashes_,
+                [&](int64_t t) { return now_ms - t > policy.window.count(); });
+  crashes_.push_back(now_ms);
+  auto n = static_cast<int>(crashes_.size());
+  return n > policy.max_restarts ? -1 : n;
+}
+
+std::string describe_error(caf::actor_system& sys, const caf::error& err) {
+  if (err.category() == caf::detail::error_factory<error_code>::category) {
+    std::string out;
+    auto& ctx = err.context();
+    for (size_t i = 0; i < ctx.size(); ++i)
+      if (ctx.match_element<std::string>(i))
+        out += (out.empty() ? "" : ": ") + ctx.get_as<std::string>(i);
+    if (!out.empty())
+      return out;
+    return to_string(static_cast<error_code>(err.code()));
+  }
+  return sys.render(err);
+}
+
+} // namespace fastkafka::actors

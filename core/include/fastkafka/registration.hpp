@@ -1,0 +1,100 @@
+#pragma once
+
+// The settings of `consumes` and `produces` registrations.
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "fastkafka/broker.hpp"
+#include "fastkafka/codecs/codec.hpp"
+#include "fastkafka/options.hpp"
+
+namespace fastkafka {
+
+/// How often a handler is tried on one message before it is dead-lettered,
+/// and how long its partition pauses before each new try.
+struct retry_policy {
+  /// Tries in all, the first one included; at least 1.
+  int max_attempts = 3;
+  /// Wait before the second try; doubles for each further one.
+  std::chrono::milliseconds initial_backoff{100};
+  /// Upper bound of the wait.
+  std::chrono::milliseconds max_backoff{5000};
+
+  /// The wait before try number `attempt` (2 for the first retry).
+  std::chrono::milliseconds backoff(int attempt) const noexcept;
+};
+
+/// Marks a registration for throughput logging by the benchmark actor.
+struct benchmark_options {
+  /// How often the throughput is sampled and logged.
+  std::chrono::milliseconds interval{1000};
+  /// How many intervals the average covers; all of them when unset.
+  std::optional<size_t> sliding_window_size;
+};
+
+/// How a consumer runs its handler (FastKafka's executors).
+enum class executor {
+  /// One call at a time, in offset order per partition.
+  sequential,
+  /// Up to `max_in_flight` calls at once on a pool of threads, for slow
+  /// handlers; order is not kept, offsets are still committed only up to
+  /// the first unfinished message.
+  concurrent,
+};
+
+/// Settings of one `consumes` registration.
+template <class T>
+struct consumes_options {
+  /// The topic; inferred from the registration name when empty.
+  std::string topic;
+  /// Prefix stripped from the name to infer the topic; empty means the name
+  /// is the topic.
+  std::string prefix = "on_";
+  /// Description for the docs.
+  std::string description;
+  /// Overrides of the app-wide client options for this consumer.
+  client_options options;
+  /// How payloads become `T`; JSON when empty.
+  std::optional<codec<T>> decoder;
+  /// How often a failing handler is tried before dead-lettering.
+  retry_policy retry;
+  /// Where messages go that cannot be decoded or handled;
+  /// `<topic>.dlq` when empty.
+  std::string dead_letter_topic;
+  /// Logs this handler's throughput when set.
+  std::optional<benchmark_options> benchmark;
+  /// Sequential (ordered) or concurrent calls of the handler; a concurrent
+  /// handler must be safe to call from several threads at once.
+  executor exec = executor::sequential;
+  /// Most concurrent calls in flight (concurrent executor only).
+  size_t max_in_flight = 100;
+  /// Other addresses for the app's broker names (the same names as the
+  /// app's `kafka_brokers`, or the registration is rejected).
+  std::optional<broker_map> brokers;
+};
+
+/// Settings of one `produces` registration.
+template <class T>
+struct produces_options {
+  /// The topic; inferred from the registration name when empty.
+  std::string topic;
+  /// Prefix stripped from the name to infer the topic; empty means the name
+  /// is the topic.
+  std::string prefix = "to_";
+  /// Description for the docs.
+  std::string description;
+  /// Overrides of the app-wide client options for this producer.
+  client_options options;
+  /// How `T` becomes a payload; JSON when empty.
+  std::optional<codec<T>> encoder;
+  /// Logs this producer's throughput when set.
+  std::optional<benchmark_options> benchmark;
+  /// Other addresses for the app's broker names (the same names as the
+  /// app's `kafka_brokers`, or the registration is rejected).
+  std::optional<broker_map> brokers;
+};
+
+} // namespace fastkafka
