@@ -4,6 +4,8 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -130,6 +132,7 @@ latency_stats run_probe(const probe_options& opts) {
   stop.store(true);
   reader.join();
   rd_kafka_consumer_close(consumer.get());
+  rd_kafka_flush(producer.get(), 5000);
 
   std::vector<double> lat;
   for (int64_t i = 0; i < n; ++i)
@@ -137,6 +140,38 @@ latency_stats run_probe(const probe_options& opts) {
       lat.push_back(static_cast<double>(recv_ns[static_cast<size_t>(i)] -
                                         sent_ns[static_cast<size_t>(i)]) *
                     1e-6);
+  if (std::getenv("PIPELINE_BENCH_SPIKES") != nullptr) {
+    // Stalls as episodes: the first record slower than 40 ms, how long the
+    // episode lasted in send time, and its worst latency.
+    int64_t start = -1;
+    double worst = 0;
+    for (int64_t i = 0; i <= n; ++i) {
+      bool slow =
+          i < n && recv_ns[static_cast<size_t>(i)] != 0 &&
+          recv_ns[static_cast<size_t>(i)] - sent_ns[static_cast<size_t>(i)] >
+              40000000;
+      if (slow) {
+        if (start < 0)
+          start = i, worst = 0;
+        worst = std::max(worst,
+                         static_cast<double>(recv_ns[static_cast<size_t>(i)] -
+                                             sent_ns[static_cast<size_t>(i)]) *
+                             1e-6);
+      } else if (start >= 0) {
+        std::fprintf(
+            stderr,
+            "probe stall at %.0f ms for %.0f ms of sends, worst "
+            "%.1f ms\n",
+            static_cast<double>(sent_ns[static_cast<size_t>(start)] - t0) *
+                1e-6,
+            static_cast<double>(sent_ns[static_cast<size_t>(i - 1)] -
+                                sent_ns[static_cast<size_t>(start)]) *
+                1e-6,
+            worst);
+        start = -1;
+      }
+    }
+  }
   std::sort(lat.begin(), lat.end());
   latency_stats out;
   out.sent = n;
