@@ -4,6 +4,7 @@
 
 #include "fastkafka/errors.hpp"
 #include "option_input.hpp"
+#include "service_fields.hpp"
 
 namespace fastkafka::ops {
 
@@ -11,22 +12,11 @@ namespace {
 
 // Keeps the origins of the flags that were given.
 void flag_origins(const service_settings& f, settings_layer& layer) {
-  auto note = [&](const auto& field, const char* key) {
-    if (field)
-      layer.origins[key] = "command line";
-  };
-  note(f.kafka_broker, "kafka_broker");
-  note(f.bootstrap_servers, "bootstrap_servers");
-  note(f.stop_timeout_ms, "stop_timeout_ms");
-  note(f.metrics_bind, "metrics.bind");
-  note(f.metrics_port, "metrics.port");
-  note(f.stats_bind, "stats.bind");
-  note(f.stats_port, "stats.port");
-  note(f.log_level, "log.level");
-  note(f.log_format, "log.format");
-  note(f.delivery, "delivery");
-  note(f.workers, "workers");
-  note(f.stall_timeout_ms, "health.stall_timeout_ms");
+  detail::for_each_service_field(
+      f, f, [&](const char* key, const auto& field, const auto&) {
+        if (field)
+          layer.origins[key] = "command line";
+      });
 }
 
 bool is_registration(std::string_view name, registration_names known) {

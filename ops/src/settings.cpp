@@ -3,6 +3,8 @@
 #include <array>
 #include <charconv>
 
+#include "service_fields.hpp"
+
 namespace fastkafka::ops {
 
 namespace {
@@ -93,26 +95,6 @@ constexpr std::array table{
                          "lag grows before it is not ready"},
 };
 
-// Applies `top` over `base`, field by field.
-void overlay(service_settings& base, const service_settings& top) {
-  auto over = [](auto& b, const auto& t) {
-    if (t)
-      b = t;
-  };
-  over(base.kafka_broker, top.kafka_broker);
-  over(base.bootstrap_servers, top.bootstrap_servers);
-  over(base.stop_timeout_ms, top.stop_timeout_ms);
-  over(base.metrics_bind, top.metrics_bind);
-  over(base.metrics_port, top.metrics_port);
-  over(base.stats_bind, top.stats_bind);
-  over(base.stats_port, top.stats_port);
-  over(base.log_level, top.log_level);
-  over(base.log_format, top.log_format);
-  over(base.delivery, top.delivery);
-  over(base.workers, top.workers);
-  over(base.stall_timeout_ms, top.stall_timeout_ms);
-}
-
 } // namespace
 
 std::span<const service_setting_info> service_setting_table() noexcept {
@@ -166,7 +148,11 @@ resolved_settings resolve_settings(const settings_layer& code,
   resolved_settings out;
   // Lowest first: each later layer overwrites what it sets.
   for (auto* layer : {&code, &file, &environment, &command_line}) {
-    overlay(s, layer->service);
+    detail::for_each_service_field(
+        s, layer->service, [](const char*, auto& base, const auto& top) {
+          if (top)
+            base = top;
+        });
     out.options = merge(out.options, layer->options);
     for (auto& [name, opts] : layer->registrations)
       out.registrations[name] = merge(out.registrations[name], opts);
