@@ -18,6 +18,9 @@ packages=(
   # with the image's nodejs; Debian's separate npm package conflicts with
   # it), and the headless browser of the docs test
   libyaml-cpp-dev libcpp-httplib-dev nodejs chromium
+  # operations: promtool lints /metrics, PyYAML reads the deploy manifests,
+  # systemd-analyze verifies the unit
+  prometheus python3-yaml systemd
 )
 
 missing=()
