@@ -2,8 +2,17 @@
 
 #include "caf/type_id.hpp"
 
-// The project's one block of atoms (at most 10 characters each in CAF 0.17).
+#include "fastkafka/stats_report.hpp"
+
+// The project's one block of atoms (at most 10 characters each in CAF 0.17)
+// and of the message types that cross processes. In CAF 0.17.6 atoms take no
+// ID; the types do, and `cfg.add_message_types<caf::id_block::fastkafka>()`
+// announces them to the middleman (their inspectors: stats_inspect.hpp).
 CAF_BEGIN_TYPE_ID_BLOCK(fastkafka, caf::first_custom_type_id)
+
+CAF_ADD_TYPE_ID(fastkafka, (fastkafka::runtime_snapshot))
+CAF_ADD_TYPE_ID(fastkafka, (fastkafka::member_report))
+CAF_ADD_TYPE_ID(fastkafka, (fastkafka::stats_report))
 
 CAF_ADD_ATOM(fastkafka, fastkafka, poll_atom, "fkpoll")
 CAF_ADD_ATOM(fastkafka, fastkafka, start_atom, "fkstart")
@@ -11,5 +20,10 @@ CAF_ADD_ATOM(fastkafka, fastkafka, stop_atom, "fkstop")
 CAF_ADD_ATOM(fastkafka, fastkafka, restart_atom, "fkrestart")
 CAF_ADD_ATOM(fastkafka, fastkafka, sample_atom, "fksample")
 CAF_ADD_ATOM(fastkafka, fastkafka, docs_atom, "fkdocs")
+// The stats protocol: version handshake, snapshot request, a worker
+// registering its stats actor with its parent.
+CAF_ADD_ATOM(fastkafka, fastkafka, hello_atom, "fkhello")
+CAF_ADD_ATOM(fastkafka, fastkafka, stats_atom, "fkstats")
+CAF_ADD_ATOM(fastkafka, fastkafka, register_atom, "fkregister")
 
 CAF_END_TYPE_ID_BLOCK(fastkafka)
