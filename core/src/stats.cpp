@@ -37,6 +37,8 @@ const char* to_string(member_status status) noexcept {
     return "version mismatch";
   case member_status::not_stats:
     return "not a stats actor";
+  case member_status::error:
+    return "error";
   case member_status::not_registered:
     return "not registered";
   }

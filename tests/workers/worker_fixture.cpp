@@ -15,7 +15,9 @@
 //   --drain-ms M       on SIGINT/SIGTERM, take M ms to "drain", then exit 0
 //
 // Parent options: --stop-timeout-ms, --kill-margin-ms, --backoff-ms,
-// --max-crashes, --window-ms.
+// --max-crashes, --window-ms, and --stats-port/--stats-bind as an app has
+// them: the parent publishes its workers' stats, each worker registers a
+// stats actor over synthetic snapshots (synthetic.hpp, rate --rate).
 
 #include <chrono>
 #include <csignal>
@@ -29,8 +31,16 @@
 #include <unistd.h>
 #include <vector>
 
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+
+#include "fastkafka/workers/cli.hpp"
+#include "fastkafka/workers/middleman.hpp"
+#include "fastkafka/workers/stats_endpoint.hpp"
 #include "fastkafka/workers/supervisor.hpp"
 #include "fastkafka/workers/worker_args.hpp"
+
+#include "synthetic.hpp"
 
 namespace {
 
@@ -48,6 +58,7 @@ struct behaviour {
   int after_ms = 0;
   bool ignore_term = false;
   int drain_ms = 0;
+  double rate = 50;
 };
 
 volatile sig_atomic_t received = 0;
@@ -68,8 +79,21 @@ int count_run(const std::string& dir, int index) {
   return n + 1;
 }
 
-int run_worker(const behaviour& b) {
+int run_worker(const behaviour& b, const run_args& run) {
   auto me = this_worker();
+  // The stats actor, as an app's worker has one; before the output, so
+  // that "ready" means registered soon.
+  std::optional<caf::actor_system_config> cfg;
+  std::optional<caf::actor_system> sys;
+  std::optional<stats_endpoint> stats;
+  if (auto where = stats_for_this_process(run)) {
+    cfg.emplace();
+    load_middleman(*cfg);
+    sys.emplace(*cfg);
+    where->actor.sample_interval = milliseconds{200};
+    stats.emplace(*sys, fastkafka::test::synthetic_provider(me.index, b.rate),
+                  *where);
+  }
   std::cout << "ready worker=" << me.index << " pid=" << getpid()
             << " count=" << me.count << std::endl;
   for (int i = 0; i < b.lines; ++i) {
@@ -96,7 +120,8 @@ int run_worker(const behaviour& b) {
     return *b.exit_code;
   }
   while (received == 0)
-    pause();
+    std::this_thread::sleep_for(
+        milliseconds{5}); // a CAF thread may take the signal
   std::cout << "received " << (received == SIGINT ? "SIGINT" : "SIGTERM")
             << " worker=" << me.index << std::endl;
   std::this_thread::sleep_for(milliseconds{b.drain_ms});
@@ -111,8 +136,8 @@ int run_worker(const behaviour& b) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   behaviour b;
-  supervisor_options sup;
-  uint32_t workers = 0;
+  parent_options sup;
+  run_args run;
   for (size_t i = 0; i < args.size(); ++i) {
     auto& a = args[i];
     auto next = [&]() -> std::string {
@@ -123,7 +148,13 @@ int main(int argc, char** argv) {
       return args[++i];
     };
     if (a == "--workers")
-      workers = static_cast<uint32_t>(std::stoul(next()));
+      run.workers = static_cast<uint32_t>(std::stoul(next()));
+    else if (a == "--stats-port")
+      run.stats_port = std::stoi(next());
+    else if (a == "--stats-bind")
+      run.stats_bind = next();
+    else if (a == "--rate")
+      b.rate = std::stod(next());
     else if (a == "--stop-timeout-ms")
       sup.stop_timeout = milliseconds{std::stoi(next())};
     else if (a == "--kill-margin-ms")
@@ -159,13 +190,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (workers == 0)
-    return run_worker(b);
+  if (run.workers == 0)
+    return run_worker(b, run);
   // The parent, as the CLI's `run --workers N` does it.
-  block_stop_signals();
-  sup.workers = workers;
-  sup.argv0 = argv[0];
-  sup.args = strip_options(args, parent_only_options);
-  worker_supervisor supervisor{sup};
-  return supervisor.run();
+  return run_parent(run, argc, argv, sup);
 }

@@ -31,6 +31,9 @@ enum class member_status : uint8_t {
   version_mismatch,
   /// Something answered that is not a fastkafka stats actor.
   not_stats,
+  /// The stats actor answered with an error (its snapshot could not be
+  /// taken).
+  error,
   /// A worker its parent supervises has not registered (yet): starting,
   /// restarting or stopped.
   not_registered,

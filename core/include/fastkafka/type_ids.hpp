@@ -2,12 +2,12 @@
 
 #include "caf/type_id.hpp"
 
-#include "fastkafka/stats_report.hpp"
+#include "fastkafka/stats_inspect.hpp"
 
 // The project's one block of atoms (at most 10 characters each in CAF 0.17)
 // and of the message types that cross processes. In CAF 0.17.6 atoms take no
 // ID; the types do, and `cfg.add_message_types<caf::id_block::fastkafka>()`
-// announces them to the middleman (their inspectors: stats_inspect.hpp).
+// announces them to the middleman; stats_inspect.hpp makes them serializable.
 CAF_BEGIN_TYPE_ID_BLOCK(fastkafka, caf::first_custom_type_id)
 
 CAF_ADD_TYPE_ID(fastkafka, (fastkafka::runtime_snapshot))
