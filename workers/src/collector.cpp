@@ -77,7 +77,19 @@ caf::behavior probe(caf::event_based_actor* self, endpoint where,
                             fail(err, "no answer to the version request");
                           });
                 },
-                [=](caf::error& err) mutable { fail(err, "cannot connect"); });
+                [=](caf::error& err) mutable {
+                  if (status_of(err) != member_status::unreachable) {
+                    fail(err, "cannot connect");
+                    return;
+                  }
+                  // CAF says only that ip_connect failed: refused, no
+                  // route, or the host is down.
+                  auto m = failed_member(err, "nothing accepts connections "
+                                              "there (not running, or the "
+                                              "host is down)");
+                  rp.deliver(one_row(std::move(m)));
+                  self->quit();
+                });
         return rp;
       },
   };
