@@ -445,7 +445,7 @@ struct worker_supervisor::impl {
     if (signal_fd < 0)
       throw std::runtime_error(std::string{"cannot create a signalfd: "} +
                                std::strerror(errno));
-    log().info("starting {} workers of {}", opts.workers, opts.program);
+    log().info("starting {} workers of {}", opts.workers, opts.argv0);
     for (auto& s : slots)
       if (!stopping && spawn(s))
         log().info("{} started", name(s));
