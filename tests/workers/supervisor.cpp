@@ -251,3 +251,21 @@ CAF_TEST(workers of a parent that was killed stop on their own) {
   CAF_CHECK(!alive(w0));
   CAF_CHECK(!alive(w1));
 }
+
+CAF_TEST(a second signal kills the draining workers at once) {
+  parent p{{"--workers", "2", "--drain-ms", "20000"}};
+  auto w0 = p.ready(0);
+  auto w1 = p.ready(1);
+  CAF_REQUIRE(w0 > 0 && w1 > 0);
+  p.proc.signal(SIGTERM);
+  CAF_REQUIRE(p.logged("received SIGTERM worker=0"));
+  CAF_REQUIRE(p.logged("received SIGTERM worker=1"));
+  auto t0 = std::chrono::steady_clock::now();
+  p.proc.signal(SIGINT);
+  CAF_CHECK_EQUAL(p.proc.exit_code(10s), 1);
+  CAF_CHECK_LESS(std::chrono::steady_clock::now() - t0, 5s);
+  CAF_CHECK(p.logged("second SIGINT: killing every worker now"));
+  CAF_CHECK_EQUAL(p.proc.count("ended by signal SIGKILL while stopping"), 2u);
+  CAF_CHECK(!alive(w0));
+  CAF_CHECK(!alive(w1));
+}
