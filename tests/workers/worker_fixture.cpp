@@ -94,13 +94,7 @@ int run_worker(const behaviour& b, const run_args& run) {
     stats.emplace(*sys, fastkafka::test::synthetic_provider(me.index, b.rate),
                   *where);
   }
-  std::cout << "ready worker=" << me.index << " pid=" << getpid()
-            << " count=" << me.count << std::endl;
-  for (int i = 0; i < b.lines; ++i) {
-    std::cout << "out line " << i << " of worker " << me.index << '\n';
-    std::cerr << "err line " << i << " of worker " << me.index << '\n';
-  }
-  std::cout.flush();
+  // Handlers first: a test may signal as soon as it reads "ready".
   bool mine = b.on_worker < 0 || b.on_worker == me.index;
   bool misbehave = mine && (b.exit_code || !b.crash.empty());
   if (misbehave && b.crash_times >= 0 &&
@@ -111,6 +105,13 @@ int run_worker(const behaviour& b, const run_args& run) {
   sa.sa_handler = (mine && b.ignore_term) ? SIG_IGN : on_signal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  std::cout << "ready worker=" << me.index << " pid=" << getpid()
+            << " count=" << me.count << std::endl;
+  for (int i = 0; i < b.lines; ++i) {
+    std::cout << "out line " << i << " of worker " << me.index << '\n';
+    std::cerr << "err line " << i << " of worker " << me.index << '\n';
+  }
+  std::cout.flush();
   if (misbehave) {
     std::this_thread::sleep_for(milliseconds{b.after_ms});
     if (b.crash == "segv")

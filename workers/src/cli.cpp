@@ -166,15 +166,17 @@ int run_view_cli(const view_args& args) {
     return 2;
   }
   // `top` reads SIGINT/SIGTERM from a signalfd: block them before CAF
-  // starts its threads.
-  block_stop_signals();
+  // starts its threads. `status` leaves them alone (Ctrl-C ends it).
+  bool top = args.top && args.top->parsed();
+  if (top)
+    block_stop_signals();
   caf::actor_system_config cfg;
   load_middleman(cfg);
   caf::actor_system sys{cfg};
   collect_options copts;
   copts.connect_timeout = std::chrono::milliseconds{args.timeout_ms};
   copts.request_timeout = std::chrono::milliseconds{args.timeout_ms};
-  if (args.top && args.top->parsed()) {
+  if (top) {
     top_options topts;
     topts.interval =
         std::chrono::milliseconds{static_cast<int64_t>(args.interval * 1000.0)};
