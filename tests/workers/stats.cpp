@@ -262,9 +262,12 @@ CAF_TEST(top prints plain blocks when stdout is not a terminal) {
 
 namespace {
 
-/// A private tmux server (its own socket), killed at the end.
+/// A private tmux server (its own socket, never reused: a server that is
+/// shutting down refuses new sessions), killed at the end.
 struct tmux {
-  std::string socket = "fk-test-" + std::to_string(getpid());
+  static inline int count = 0;
+  std::string socket =
+      "fk-test-" + std::to_string(getpid()) + "-" + std::to_string(++count);
 
   std::pair<int, std::string> cmd(std::vector<std::string> args) {
     args.insert(args.begin(), {tmux_exe, "-L", socket});

@@ -1,7 +1,6 @@
 #include "line_prefixer.hpp"
 
-#include <cerrno>
-#include <unistd.h>
+#include "write_all.hpp"
 
 namespace fastkafka::workers {
 
@@ -35,26 +34,14 @@ void line_prefixer::feed(const char* data, size_t n) {
     partial_.clear();
   }
   if (!out.empty())
-    write_all(out);
+    write_all(fd_, out);
 }
 
 void line_prefixer::flush() {
   if (partial_.empty())
     return;
-  write_all(prefix_ + partial_ + '\n');
+  write_all(fd_, prefix_ + partial_ + '\n');
   partial_.clear();
-}
-
-void line_prefixer::write_all(const std::string& text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    auto n = ::write(fd_, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return; // the parent's own output is gone; nothing better to do
-    done += static_cast<size_t>(n);
-  }
 }
 
 } // namespace fastkafka::workers

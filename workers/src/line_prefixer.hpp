@@ -20,8 +20,6 @@ public:
   void flush();
 
 private:
-  void write_all(const std::string& text);
-
   int fd_;
   std::string prefix_;
   std::string partial_;

@@ -20,21 +20,11 @@
 
 #include "fastkafka/workers/table.hpp"
 
+#include "write_all.hpp"
+
 namespace fastkafka::workers {
 
 namespace {
-
-void write_all(int fd, const std::string& text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    auto n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return;
-    done += static_cast<size_t>(n);
-  }
-}
 
 std::string clock_text() {
   auto t = std::time(nullptr);
