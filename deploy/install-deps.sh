@@ -12,6 +12,9 @@ packages=(
   libcli11-dev libspdlog-dev libbenchmark-dev libgtest-dev
   # interoperability peers used by the tests
   kcat python3 python3-kafka python3-avro libavro-dev
+  # workers: `top` driven in tmux; socat forwards the loopback-only mock
+  # broker into network namespaces (iproute2 creates them)
+  tmux socat iproute2
   # fuzzing the decoders (libFuzzer with ASan/UBSan)
   clang libclang-rt-14-dev
   # docs: YAML writer, `docs serve`, Node for the AsyncAPI tooling (npm comes
