@@ -1,7 +1,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -67,6 +69,11 @@ struct consumes_options {
   std::string prefix = "on_";
   /// Description for the docs.
   std::string description;
+  /// The messages' Kafka key, for the docs: `key_schema<K>("...")`.
+  std::optional<key_info> key;
+  /// Headers the messages carry, for the docs: `{"traceparent", "W3C
+  /// trace context"}`.
+  std::vector<header_info> headers;
   /// Overrides of the app-wide client options for this consumer.
   client_options options;
   /// How payloads become `T`; JSON when empty.
@@ -97,6 +104,11 @@ struct produces_options {
   std::string prefix = "to_";
   /// Description for the docs.
   std::string description;
+  /// The messages' Kafka key, for the docs: `key_schema<K>("...")`.
+  std::optional<key_info> key;
+  /// Headers the messages carry, for the docs: `{"traceparent", "W3C
+  /// trace context"}`.
+  std::vector<header_info> headers;
   /// Overrides of the app-wide client options for this producer.
   client_options options;
   /// How `T` becomes a payload; JSON when empty.
@@ -129,6 +141,37 @@ struct event {
   /// Headers sent with the message, in order.
   std::vector<header> headers;
 };
+
+/// Declares for the docs that a registration's keys are `K`s: the JSON
+/// Schema of a described struct, a string or an integer.
+template <class K>
+key_info key_schema(std::string description = {}) {
+  key_info k;
+  k.description = std::move(description);
+  if constexpr (boost::describe::has_describe_members<K>::value) {
+    k.schema = [] { return json_schema<K>(); };
+  } else if constexpr (std::is_same_v<K, std::string> ||
+                       std::is_same_v<K, std::string_view>) {
+    k.schema = [] { return boost::json::object{{"type", "string"}}; };
+  } else if constexpr (std::is_integral_v<K> && !std::is_same_v<K, bool>) {
+    k.schema = [] {
+      boost::json::object s{{"type", "integer"}};
+      // Narrow widths are part of the contract, as in json_schema<T>().
+      if constexpr (sizeof(K) < 8) {
+        s["minimum"] = static_cast<std::int64_t>(std::numeric_limits<K>::min());
+        s["maximum"] = static_cast<std::int64_t>(std::numeric_limits<K>::max());
+      } else if constexpr (std::is_unsigned_v<K>) {
+        s["minimum"] = 0;
+      }
+      return s;
+    };
+  } else {
+    static_assert(sizeof(K) == 0,
+                  "key_schema<K>: K is a described struct, a string or an "
+                  "integer type");
+  }
+  return k;
+}
 
 /// A callable handle that sends `T` values to one topic.
 ///
@@ -276,6 +319,10 @@ public:
     spec.codec_name = dec.name;
     spec.content_type = dec.content_type;
     spec.schema = schema_of<T>();
+    spec.schema_format = dec.schema_format;
+    spec.codec_schema = dec.schema;
+    spec.key = std::move(options.key);
+    spec.headers = std::move(options.headers);
     spec.dead_letter_topic = options.dead_letter_topic.empty()
                                  ? spec.topic + ".dlq"
                                  : std::move(options.dead_letter_topic);
@@ -376,6 +423,10 @@ public:
     spec.codec_name = enc->name;
     spec.content_type = enc->content_type;
     spec.schema = schema_of<T>();
+    spec.schema_format = enc->schema_format;
+    spec.codec_schema = enc->schema;
+    spec.key = std::move(options.key);
+    spec.headers = std::move(options.headers);
     spec.options = std::move(options.options);
     spec.benchmark = options.benchmark;
     spec.brokers = std::move(options.brokers);

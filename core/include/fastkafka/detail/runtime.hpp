@@ -68,6 +68,24 @@ inline constexpr const char* consumer = "fastkafka.dlq.consumer";
 inline constexpr const char* attempts = "fastkafka.dlq.attempts";
 } // namespace dlq_header
 
+/// A Kafka header that a registration's messages carry, for the docs.
+struct header_info {
+  /// The header name, e.g. `traceparent`.
+  std::string name;
+  /// What its value means.
+  std::string description;
+};
+
+/// The Kafka key of a registration's messages, for the docs;
+/// `key_schema<K>()` makes one.
+struct key_info {
+  /// JSON Schema of the key.
+  std::function<boost::json::object()> schema;
+  /// What the key is, e.g. `the customer id: orders of one customer stay in
+  /// order`.
+  std::string description;
+};
+
 } // namespace fastkafka
 
 namespace fastkafka::detail {
@@ -201,6 +219,13 @@ struct consumer_spec {
   /// JSON Schema of the payload type, for the docs; empty when the type is
   /// not a described struct.
   std::function<boost::json::object()> schema;
+  /// The codec's own schema format and schema (`codec::schema_format`,
+  /// `codec::schema`); the docs prefer it to `schema` when set.
+  std::string schema_format;
+  std::function<std::string()> codec_schema;
+  /// The declared key and headers, for the docs.
+  std::optional<key_info> key;
+  std::vector<header_info> headers;
   std::string dead_letter_topic;
   client_options options;
   retry_policy retry;
@@ -230,6 +255,13 @@ struct producer_spec {
   /// JSON Schema of the payload type, for the docs; empty when the type is
   /// not a described struct.
   std::function<boost::json::object()> schema;
+  /// The codec's own schema format and schema (`codec::schema_format`,
+  /// `codec::schema`); the docs prefer it to `schema` when set.
+  std::string schema_format;
+  std::function<std::string()> codec_schema;
+  /// The declared key and headers, for the docs.
+  std::optional<key_info> key;
+  std::vector<header_info> headers;
   client_options options;
   std::shared_ptr<producer_slot> slot;
   /// The registration's own addresses for the app's broker names.
