@@ -3,6 +3,7 @@
 // Exit code: 0 when no document has errors, 1 otherwise, 2 on bad usage.
 import { readFile } from 'node:fs/promises';
 import { Parser, DiagnosticSeverity } from '@asyncapi/parser';
+import { AvroSchemaParser } from '@asyncapi/avro-schema-parser';
 
 const names = {
   [DiagnosticSeverity.Error]: 'error',
@@ -16,7 +17,9 @@ if (files.length === 0) {
   console.error('usage: node validate.mjs SPEC...');
   process.exit(2);
 }
-const parser = new Parser();
+// Avro payloads (`schemaFormat: application/vnd.apache.avro;...`) are
+// checked by the AsyncAPI project's Avro parser, as the generator does.
+const parser = new Parser({ schemaParsers: [AvroSchemaParser()] });
 let failed = false;
 for (const file of files) {
   const { document, diagnostics } = await parser.parse(await readFile(file, 'utf8'));

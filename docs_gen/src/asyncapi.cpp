@@ -35,7 +35,7 @@ void rewrite_refs(json::value& v, const std::string& root) {
       if (r == "#")
         *ref = schemas_prefix + root;
       else if (r.starts_with(defs_prefix))
-        *ref = schemas_prefix + std::string{r.substr(defs_prefix.size())};
+        *ref = schemas_prefix + safe_id(r.substr(defs_prefix.size()));
     }
     for (auto& kv : *obj)
       rewrite_refs(kv.value(), root);
@@ -147,35 +147,76 @@ json::object servers_of(const app_description& app, asyncapi_version v,
   return servers;
 }
 
+std::string_view binding_version(asyncapi_version v) {
+  return v == asyncapi_version::v3_0_0 ? "0.5.0" : "0.4.0";
+}
+
+/// Moves the `$defs` of `schema` into `schemas` and returns what goes in its
+/// place: a reference when `schema` is a model (it has a title), else
+/// `schema` itself with its references rewritten. The first definition of a
+/// name wins: equal titles are the same model in one app.
+json::value place_schema(json::object schema, json::object& schemas) {
+  std::string root;
+  if (auto* t = schema.if_contains("title"); t && t->is_string())
+    root = safe_id(t->get_string());
+  if (auto* defs = schema.if_contains("$defs"); defs && defs->is_object()) {
+    for (auto& kv : defs->get_object()) {
+      auto id = safe_id(kv.key());
+      if (schemas.contains(id))
+        continue;
+      json::value def = kv.value();
+      rewrite_refs(def, root);
+      schemas[id] = std::move(def);
+    }
+    schema.erase("$defs");
+  }
+  json::value v = std::move(schema);
+  rewrite_refs(v, root);
+  if (root.empty())
+    return v;
+  if (!schemas.contains(root))
+    schemas[root] = std::move(v);
+  return ref(schemas_prefix + root);
+}
+
 json::object message_of(const message_description& m, const std::string& id,
-                        asyncapi_version v) {
+                        asyncapi_version v, json::object& schemas) {
   json::object msg;
   if (v == asyncapi_version::v2_6_0)
     msg["messageId"] = id;
   msg["name"] = m.name;
-  if (auto* t = m.payload.if_contains("title"))
-    msg["title"] = *t;
-  if (auto* d = m.payload.if_contains("description"))
-    msg["summary"] = *d;
+  if (!m.title.empty())
+    msg["title"] = m.title;
+  if (!m.summary.empty())
+    msg["summary"] = m.summary;
   msg["contentType"] = m.content_type;
-  if (!m.codec.empty())
-    msg["description"] = "Encoded by the `" + m.codec + "` codec.";
-  if (m.payload.empty())
-    msg["payload"] =
-        json::object{{"type", "string"},
-                     {"format", "binary"},
-                     {"description", "Bytes in the codec's own format"}};
-  else
-    msg["payload"] = ref(schemas_prefix + m.name);
-  // Extension points: registrations cannot declare keys and headers yet.
+  if (!m.description.empty())
+    msg["description"] = m.description;
+  if (!m.schema_format.empty()) {
+    // 2.x names the payload's format on the message; 3.0 wraps the payload
+    // in a multi-format schema.
+    if (v == asyncapi_version::v3_0_0) {
+      msg["payload"] = json::object{{"schemaFormat", m.schema_format},
+                                    {"schema", m.format_schema}};
+    } else {
+      msg["schemaFormat"] = m.schema_format;
+      msg["payload"] = m.format_schema;
+    }
+  } else {
+    msg["payload"] = place_schema(m.payload, schemas);
+  }
   if (!m.headers.empty())
-    msg["headers"] = m.headers;
-  if (!m.key.empty())
+    msg["headers"] = place_schema(m.headers, schemas);
+  if (!m.key.empty()) {
+    auto key = place_schema(m.key, schemas);
+    if (!m.key_description.empty())
+      key.as_object()["description"] = m.key_description;
     msg["bindings"] = json::object{
-        {"kafka",
-         json::object{{"key", m.key},
-                      {"bindingVersion",
-                       v == asyncapi_version::v3_0_0 ? "0.5.0" : "0.4.0"}}}};
+        {"kafka", json::object{{"key", std::move(key)},
+                               {"bindingVersion", binding_version(v)}}}};
+  }
+  // Examples are JSON values of the JSON Schema; another format (Avro)
+  // encodes them differently, so they are left out there.
   if (auto* ex = m.payload.if_contains("examples"); ex && ex->is_array()) {
     json::array examples;
     int i = 0;
@@ -190,58 +231,56 @@ json::object message_of(const message_description& m, const std::string& id,
   return msg;
 }
 
-/// Adds the payload schema of `m` and its nested models to `schemas`.
-void add_schemas(const message_description& m, json::object& schemas) {
-  if (m.payload.empty())
-    return;
-  json::value root = m.payload;
-  auto& obj = root.as_object();
-  if (auto* defs = obj.if_contains("$defs"); defs && defs->is_object()) {
-    for (auto& kv : defs->get_object()) {
-      // The first definition of a name wins: equal titles are the same
-      // model in one app.
-      if (schemas.contains(kv.key()))
-        continue;
-      json::value def = kv.value();
-      rewrite_refs(def, m.name);
-      schemas[kv.key()] = std::move(def);
-    }
-    obj.erase("$defs");
-  }
-  rewrite_refs(root, m.name);
-  schemas[m.name] = std::move(root);
+std::string_view tag_of(const operation_description& op) {
+  if (op.dead_letter)
+    return "dead-letters";
+  return op.kind == operation_kind::consume ? "consumers" : "producers";
 }
 
-json::array op_tags(operation_kind kind) {
-  return json::array{json::object{
-      {"name", kind == operation_kind::consume ? "consumers" : "producers"}}};
-}
-
-json::array root_tags(const app_description& app) {
-  bool consumes = false, produces = false;
-  for (auto& op : app.operations)
-    (op.kind == operation_kind::consume ? consumes : produces) = true;
+/// The tags of the registrations behind one operation, in order.
+json::array op_tags(const std::vector<const operation_description*>& ops) {
   json::array tags;
-  if (consumes)
-    tags.emplace_back(json::object{
-        {"name", "consumers"},
-        {"description", "Topics the app consumes (its `consumes` handlers)"}});
-  if (produces)
-    tags.emplace_back(json::object{
-        {"name", "producers"},
-        {"description", "Topics the app produces to (its `produces` calls)"}});
+  for (auto* op : ops) {
+    json::value tag = json::object{{"name", tag_of(*op)}};
+    if (std::find(tags.begin(), tags.end(), tag) == tags.end())
+      tags.push_back(std::move(tag));
+  }
   return tags;
 }
 
-json::object group_binding(const operation_description& op,
+json::array root_tags(const app_description& app) {
+  // Tag descriptions are shown as tooltips (plain text) by the HTML
+  // template, not as Markdown: no backticks here.
+  static const std::pair<std::string_view, std::string_view> known[] = {
+      {"consumers", "Topics the app consumes (its consumes handlers)"},
+      {"producers", "Topics the app produces to (its produces calls)"},
+      {"dead-letters", "Where consumers put the records they could not "
+                       "decode or handle"},
+  };
+  json::array tags;
+  for (auto& [name, text] : known)
+    for (auto& op : app.operations)
+      if (tag_of(op) == name) {
+        tags.emplace_back(json::object{{"name", name}, {"description", text}});
+        break;
+      }
+  return tags;
+}
+
+/// The Kafka binding with the consumer groups of `ops` (one for a 3.0
+/// operation; a 2.x operation may stand for several consumers of a topic).
+json::object group_binding(const std::vector<const operation_description*>& ops,
                            asyncapi_version v) {
+  json::array groups;
+  for (auto* op : ops)
+    if (std::find(groups.begin(), groups.end(), json::value(op->group_id)) ==
+        groups.end())
+      groups.emplace_back(op->group_id);
   return json::object{
       {"kafka",
        json::object{{"groupId", json::object{{"type", "string"},
-                                             {"enum", json::array{json::value(
-                                                          op.group_id)}}}},
-                    {"bindingVersion",
-                     v == asyncapi_version::v3_0_0 ? "0.5.0" : "0.4.0"}}}};
+                                             {"enum", std::move(groups)}}},
+                    {"bindingVersion", binding_version(v)}}}};
 }
 
 /// Topics in order of first use.
@@ -253,11 +292,15 @@ std::vector<std::string> topics_of(const app_description& app) {
   return topics;
 }
 
-std::string channel_description(const app_description& app,
-                                const std::string& topic) {
+/// The distinct descriptions of the registrations on `topic`, except those
+/// in `skip` (described elsewhere).
+std::string channel_description(
+    const app_description& app, const std::string& topic,
+    const std::vector<const operation_description*>& skip = {}) {
   std::string text;
   for (auto& op : app.operations) {
-    if (op.topic != topic || op.description.empty())
+    if (op.topic != topic || op.description.empty() ||
+        std::find(skip.begin(), skip.end(), &op) != skip.end())
       continue;
     if (text.find(op.description) != std::string::npos)
       continue;
@@ -280,7 +323,6 @@ struct v2_operation {
 std::vector<v2_operation> v2_operations(const app_description& app) {
   std::vector<v2_operation> out;
   for (auto& topic : topics_of(app)) {
-    // FastKafka's mapping: a consumer is `subscribe`, a producer `publish`.
     // AsyncAPI 2.x allows one operation of each kind per channel, so
     // several registrations of one kind on one topic share it.
     for (auto kind : {operation_kind::consume, operation_kind::produce}) {
@@ -323,8 +365,14 @@ json::object channels_v2(
     const std::map<std::pair<std::string, std::string>, std::string>& ids) {
   json::object channels;
   for (auto& topic : topics_of(app)) {
+    // Registrations that share an operation are described there, each
+    // with its name; the channel says only what the others do.
+    std::vector<const operation_description*> shared;
+    for (auto& v2 : ops)
+      if (v2.topic == topic && v2.ops.size() > 1)
+        shared.insert(shared.end(), v2.ops.begin(), v2.ops.end());
     json::object channel;
-    if (auto d = channel_description(app, topic); !d.empty())
+    if (auto d = channel_description(app, topic, shared); !d.empty())
       channel["description"] = std::move(d);
     for (auto& v2 : ops) {
       if (v2.topic != topic)
@@ -332,23 +380,25 @@ json::object channels_v2(
       json::object operation;
       operation["operationId"] = v2.id;
       // One registration: the channel already shows its text. Several:
-      // each is named, so that the reader sees which handler does what.
+      // each is named (with its group), so that the reader sees which
+      // handler does what.
       std::string description;
       for (auto* op : v2.ops) {
         if (v2.ops.size() == 1)
           break;
         if (!description.empty())
           description += "\n\n";
-        description += op->description.empty()
-                           ? "`" + op->id + "`"
-                           : "`" + op->id + "`: " + op->description;
+        description += "`" + op->id + "`";
+        if (op->kind == operation_kind::consume)
+          description += " (group `" + op->group_id + "`)";
+        if (!op->description.empty())
+          description += ": " + op->description;
       }
       if (!description.empty())
         operation["description"] = description;
-      operation["tags"] = op_tags(v2.kind);
-      if (v2.kind == operation_kind::consume && v2.ops.size() == 1)
-        operation["bindings"] =
-            group_binding(*v2.ops.front(), asyncapi_version::v2_6_0);
+      operation["tags"] = op_tags(v2.ops);
+      if (v2.kind == operation_kind::consume)
+        operation["bindings"] = group_binding(v2.ops, asyncapi_version::v2_6_0);
       auto message_ref = [&](const std::string& m) {
         return ref("#/components/messages/" + ids.at({v2.id, m}));
       };
@@ -360,7 +410,12 @@ json::object channels_v2(
           one_of.emplace_back(message_ref(m));
         operation["message"] = json::object{{"oneOf", std::move(one_of)}};
       }
-      channel[v2.kind == operation_kind::consume ? "subscribe" : "publish"] =
+      // AsyncAPI 2.x names operations from the view of the app's clients:
+      // `publish` holds what they publish and the app consumes, `subscribe`
+      // what the app produces (the parser's `isSend()`). FastKafka writes
+      // them the other way round, and the rendered page then calls a
+      // consumer a send operation.
+      channel[v2.kind == operation_kind::consume ? "publish" : "subscribe"] =
           std::move(operation);
     }
     channels[topic] = std::move(channel);
@@ -390,9 +445,9 @@ void channels_v3(const app_description& app, json::object& channels,
     operation["title"] = op.id;
     if (!op.description.empty())
       operation["description"] = op.description;
-    operation["tags"] = op_tags(op.kind);
+    operation["tags"] = op_tags({&op});
     if (op.kind == operation_kind::consume)
-      operation["bindings"] = group_binding(op, asyncapi_version::v3_0_0);
+      operation["bindings"] = group_binding({&op}, asyncapi_version::v3_0_0);
     operation["messages"] =
         json::array{ref("#/channels/" + pointer_token(op.topic) + "/messages/" +
                         pointer_token(op.message))};
@@ -416,11 +471,9 @@ json::object to_asyncapi(const app_description& app, asyncapi_version v) {
   doc["servers"] = servers_of(app, v, schemes);
   json::object messages;
   json::object schemas;
-  for (auto& m : app.messages)
-    add_schemas(m, schemas);
   if (v == asyncapi_version::v3_0_0) {
     for (auto& m : app.messages)
-      messages[m.name] = message_of(m, m.name, v);
+      messages[m.name] = message_of(m, m.name, v, schemas);
     json::object channels, operations;
     channels_v3(app, channels, operations);
     doc["channels"] = std::move(channels);
@@ -434,7 +487,7 @@ json::object to_asyncapi(const app_description& app, asyncapi_version v) {
         for (auto& m : app.messages)
           if (m.name == name)
             messages[ids.at({op.id, name})] =
-                message_of(m, ids.at({op.id, name}), v);
+                message_of(m, ids.at({op.id, name}), v, schemas);
     doc["channels"] = channels_v2(app, ops, ids);
   }
   json::object components;

@@ -6,12 +6,12 @@
 #include <boost/json.hpp>
 
 #include "fastkafka/app.hpp"
+#include "fastkafka/dead_letter.hpp"
 
 namespace fastkafka::docs {
 
-namespace {
+namespace json = boost::json;
 
-// AsyncAPI component and server ids must match ^[A-Za-z0-9_.-]+$.
 std::string safe_id(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -20,6 +20,8 @@ std::string safe_id(std::string_view text) {
   }
   return out.empty() ? std::string{"_"} : out;
 }
+
+namespace {
 
 std::string unique(std::string id, const std::vector<std::string>& taken) {
   auto used = [&](const std::string& s) {
@@ -59,29 +61,127 @@ void check_security(const std::string& broker, const broker_security& s) {
         "requires a token URL");
 }
 
-template <class Spec>
-std::string add_message(app_description& out, const Spec& spec) {
-  message_description m;
-  m.content_type = spec.content_type;
-  m.codec = spec.codec_name;
-  if (spec.schema)
-    m.payload = spec.schema();
-  if (auto* title = m.payload.if_contains("title"); title && title->is_string())
-    m.name = safe_id(title->get_string());
-  else
-    m.name = safe_id(spec.name + "_payload");
-  // The same model used by several registrations is one message; a
-  // different payload under an equal title gets its own id.
+json::object bytes_schema(std::string description) {
+  return json::object{{"type", "string"},
+                      {"format", "binary"},
+                      {"description", std::move(description)}};
+}
+
+json::object headers_schema(const std::vector<header_info>& headers) {
+  json::object props;
+  for (auto& h : headers) {
+    json::object p{{"type", "string"}};
+    if (!h.description.empty())
+      p["description"] = h.description;
+    props[h.name] = std::move(p);
+  }
+  return json::object{{"type", "object"}, {"properties", std::move(props)}};
+}
+
+/// Adds `m` unless an equal message is there; returns its name. Names stay
+/// unique: a model sent in another way gets the codec's name (`Order_avro`),
+/// then a number.
+std::string add_message(app_description& out, message_description m) {
   std::vector<std::string> names;
+  bool other_codec = false;
   for (auto& existing : out.messages) {
-    if (existing.name == m.name && existing.payload == m.payload &&
-        existing.content_type == m.content_type)
+    if (existing == m)
       return existing.name;
+    if (existing.name == m.name && existing.codec != m.codec)
+      other_codec = true;
     names.push_back(existing.name);
   }
+  if (other_codec)
+    m.name = safe_id(m.name + "_" + m.codec);
   m.name = unique(m.name, names);
   out.messages.push_back(std::move(m));
   return out.messages.back().name;
+}
+
+/// The message of a `consumes` or `produces` registration.
+template <class Spec>
+message_description message_of(const Spec& spec) {
+  message_description m;
+  m.content_type = spec.content_type;
+  m.codec = spec.codec_name;
+  if (!m.codec.empty())
+    m.description = "Encoded by the `" + m.codec + "` codec.";
+  json::object schema;
+  if (spec.schema)
+    schema = spec.schema();
+  if (auto* t = schema.if_contains("title"); t && t->is_string()) {
+    m.title = t->get_string();
+    m.name = safe_id(m.title);
+  } else {
+    m.name = safe_id(spec.name + "_payload");
+  }
+  if (auto* d = schema.if_contains("description"); d && d->is_string())
+    m.summary = d->get_string();
+  if (!spec.schema_format.empty() && spec.codec_schema) {
+    // The codec's own schema is what readers of the topic need (e.g. the
+    // Avro writer's schema); a JSON Schema of the type would be a second,
+    // wrong description of the same bytes.
+    m.schema_format = spec.schema_format;
+    m.format_schema = json::parse(spec.codec_schema());
+  } else if (!schema.empty()) {
+    m.payload = std::move(schema);
+  } else {
+    m.payload = bytes_schema("Bytes in the codec's own format");
+  }
+  if (spec.key) {
+    if (spec.key->schema)
+      m.key = spec.key->schema();
+    m.key_description = spec.key->description;
+  }
+  if (!spec.headers.empty())
+    m.headers = headers_schema(spec.headers);
+  return m;
+}
+
+/// What a dead letter is: the input record, byte for byte, with headers
+/// saying why (written by the consumer runtime, `dlq_header`).
+message_description dead_letter_message() {
+  message_description m;
+  m.name = "DeadLetter";
+  m.title = "Dead letter";
+  m.summary = "A record a consumer could not decode, or whose handler kept "
+              "failing";
+  m.description =
+      "The input record's key, value and headers, byte for byte as they "
+      "were read, followed by `fastkafka.dlq.*` headers that say which "
+      "consumer failed on which record, and why. Each consumer of a topic "
+      "writes its own dead letter.";
+  m.content_type = "application/octet-stream";
+  m.payload = bytes_schema("The input record's value, unchanged (it may be "
+                           "what could not be decoded)");
+  m.key = bytes_schema("The input record's key, unchanged; none when it had "
+                       "none");
+  auto text = [](std::string d) {
+    return json::object{{"type", "string"}, {"description", std::move(d)}};
+  };
+  auto reason = text("`decode`: the value could not be decoded; `handler`: "
+                     "the handler kept failing");
+  reason["enum"] = json::array{"decode", "handler"};
+  json::object props;
+  props[dlq_header::reason] = std::move(reason);
+  props[dlq_header::error] =
+      text("The decode error (`path: message`) or the handler's exception "
+           "text");
+  props[dlq_header::topic] = text("The input topic");
+  props[dlq_header::partition] = text("The input partition, in decimal");
+  props[dlq_header::offset] = text("The input offset, in decimal");
+  props[dlq_header::consumer] = text("The registration that failed");
+  props[dlq_header::attempts] = text(
+      "How often the handler was tried, in decimal (1 for a decode failure)");
+  json::array required;
+  for (auto& kv : props)
+    required.emplace_back(kv.key());
+  // A model (it has a title): written once under components/schemas.
+  m.headers = json::object{{"title", "DeadLetterHeaders"},
+                           {"type", "object"},
+                           {"properties", std::move(props)},
+                           {"required", std::move(required)}};
+  return m;
 }
 
 } // namespace
@@ -133,23 +233,42 @@ app_description describe(const app& a) {
     }
   }
   std::vector<std::string> ids;
-  auto add_op = [&](operation_kind kind, const auto& spec) {
+  auto add_op = [&](operation_kind kind, std::string_view name,
+                    std::string topic, std::string description,
+                    message_description m) {
     operation_description op;
-    op.id = unique(safe_id(spec.name), ids);
+    op.id = unique(safe_id(name), ids);
     ids.push_back(op.id);
     op.kind = kind;
-    op.topic = spec.topic;
-    op.description = spec.description;
-    op.message = add_message(out, spec);
+    op.topic = std::move(topic);
+    op.description = std::move(description);
+    op.message = add_message(out, std::move(m));
     return op;
   };
   for (auto& c : a.consumers()) {
-    auto op = add_op(operation_kind::consume, *c);
+    auto op = add_op(operation_kind::consume, c->name, c->topic, c->description,
+                     message_of(*c));
     op.group_id = a.group_id(*c, cfg.options);
     out.operations.push_back(std::move(op));
   }
   for (auto& p : a.producers())
-    out.operations.push_back(add_op(operation_kind::produce, *p));
+    out.operations.push_back(add_op(operation_kind::produce, p->name, p->topic,
+                                    p->description, message_of(*p)));
+  // Every consumer produces to its dead-letter topic: readers of that topic
+  // need to know what arrives there as much as readers of any other.
+  for (auto& c : a.consumers()) {
+    auto op =
+        add_op(operation_kind::produce, c->name + "_dead_letters",
+               c->dead_letter_topic,
+               "Records of `" + c->topic + "` that `" + c->name +
+                   "` could not decode, or still failed to handle after " +
+                   std::to_string(c->retry.max_attempts) +
+                   (c->retry.max_attempts == 1 ? " attempt." : " attempts."),
+               dead_letter_message());
+    op.dead_letter = true;
+    op.dead_letters_of = c->name;
+    out.operations.push_back(std::move(op));
+  }
   return out;
 }
 

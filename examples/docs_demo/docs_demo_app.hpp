@@ -2,7 +2,9 @@
 
 // The app whose AsyncAPI docs the docs example and tests show: nested
 // models, an enum, field constraints and examples, two named brokers (one
-// behind SASL_SSL), a consumer, a producer and a raw-bytes consumer.
+// behind SASL_SSL), two consumers of one topic with keys and headers, an
+// Avro consumer, a producer with a key, a raw-bytes consumer, and the
+// dead-letter topics of all consumers.
 
 #include <chrono>
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include <boost/describe/enum.hpp>
 
 #include "fastkafka/app.hpp"
+#include "fastkafka/codecs/avro.hpp"
 
 namespace docs_demo {
 
@@ -121,21 +124,46 @@ inline fastkafka::app_config config() {
 // [snippet:install]
 /// Registers the app's consumers and producer on `app`.
 inline void install(fastkafka::app& app) {
+  // Keys and headers are declared for the docs; both consumers of
+  // `shop.orders` declare the same, so the topic has one message.
+  auto order_key = fastkafka::key_schema<std::string>(
+      "The customer: one customer's orders stay in order");
+  std::vector<fastkafka::header_info> order_headers{
+      {"traceparent", "W3C trace context of the shop front's request"}};
   auto to_confirmations = app.produces<OrderConfirmation>(
       "to_confirmations",
       {.topic = "shop.confirmations",
-       .description = "One confirmation per accepted order"});
+       .description = "One confirmation per accepted order",
+       .key = fastkafka::key_schema<std::int64_t>("The order id, in decimal")});
   app.consumes<Order>("on_orders",
                       [to_confirmations](const Order& order) {
                         double total = 0;
                         for (auto& item : order.items)
                           total += item.quantity * item.unit_price;
-                        to_confirmations(OrderConfirmation{
-                            order.order_id, OrderStatus::paid, total,
-                            std::chrono::system_clock::now()});
+                        to_confirmations(fastkafka::event<OrderConfirmation>{
+                            {order.order_id, OrderStatus::paid, total,
+                             std::chrono::system_clock::now()},
+                            std::to_string(order.order_id)});
                       },
                       {.topic = "shop.orders",
-                       .description = "Prices each new order and confirms it"});
+                       .description = "Prices each new order and confirms it",
+                       .key = order_key,
+                       .headers = order_headers});
+  // A second consumer of the same topic, in its own consumer group: it
+  // sees every order too. Its dead letters share `shop.orders.dlq`.
+  app.consumes<Order>("audit_orders", [](const Order&) {},
+                      {.topic = "shop.orders",
+                       .description = "Keeps an audit trail of every order",
+                       .key = order_key,
+                       .headers = order_headers});
+  // The same model in Avro from a partner: the docs show its Avro schema.
+  // Records it cannot take go to a dead-letter topic of its own.
+  app.consumes<Order>("on_partner_orders", [](const Order&) {},
+                      {.topic = "partner.orders",
+                       .description = "Orders a partner shop sends in Avro",
+                       .key = order_key,
+                       .decoder = fastkafka::avro_codec<Order>(),
+                       .dead_letter_topic = "partner.orders.rejected"});
   // A payload without a schema: the docs show it as bytes.
   app.consumes<std::string>(
       "on_audit", [](const std::string&) {},

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Renders the docs of an example app, serves them with `docs serve`, and
 loads the page in headless Chromium with every host but 127.0.0.1
-unresolvable (so the page must work offline). Checks that every channel and
-message of the app is on the rendered page and keeps a screenshot.
+unresolvable (so the page must work offline). Checks that every channel,
+message, operation and header of the app is on the rendered page, that
+operation anchors say what the operation does (receive for a consumer, send
+for a producer and for dead letters) in 2.6.0 and 3.0.0, that inline code in
+descriptions is drawn as code (no literal backticks), and keeps a screenshot.
 
 Usage: browser_test.py --app EXE --tooling DIR --chromium EXE --work DIR
 """
 import argparse
+import json
 import os
 import pathlib
 import re
@@ -21,9 +25,77 @@ import time
 import urllib.request
 
 # What the docs_demo app declares (examples/docs_demo/docs_demo_app.hpp).
-CHANNELS = ["shop.orders", "shop.audit", "shop.confirmations"]
-MESSAGES = ["Order", "OrderConfirmation", "on_audit_payload"]
-OPERATIONS = ["on_orders", "on_audit", "to_confirmations"]
+CHANNELS = ["shop.orders", "partner.orders", "shop.audit", "shop.confirmations",
+            "shop.orders.dlq", "partner.orders.rejected", "shop.audit.dlq"]
+MESSAGES = ["Order", "Order_avro", "OrderConfirmation", "on_audit_payload",
+            "DeadLetter"]
+OPERATIONS = ["on_orders", "audit_orders", "on_partner_orders", "on_audit",
+              "to_confirmations", "on_orders_dead_letters"]
+# Keys and headers the registrations declare, and the dead letters' headers.
+DECLARED = ["traceparent", "W3C trace context of the shop front's request",
+            "The customer: one customer's orders stay in order",
+            "The order id, in decimal", "fastkafka.dlq.reason",
+            "fastkafka.dlq.attempts"]
+# The anchor of each operation: `operation-<receive|send>-<operation id>`.
+# 2.6.0 merges the registrations of one kind on one topic (`a__b`).
+ANCHORS = {
+    "2.6.0": {
+        "receive": ["on_orders__audit_orders", "on_partner_orders", "on_audit"],
+        "send": ["to_confirmations",
+                 "on_orders_dead_letters__audit_orders_dead_letters",
+                 "on_partner_orders_dead_letters", "on_audit_dead_letters"],
+    },
+    "3.0.0": {
+        "receive": ["on_orders", "audit_orders", "on_partner_orders",
+                    "on_audit"],
+        "send": ["to_confirmations", "on_orders_dead_letters",
+                 "audit_orders_dead_letters", "on_partner_orders_dead_letters",
+                 "on_audit_dead_letters"],
+    },
+}
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def check_page(args, url, version, problems):
+    """Loads `url` with page_check.mjs and checks anchors and inline code."""
+    rc, out, err = run(["node", HERE / "page_check.mjs", args.tooling,
+                        args.chromium, url], timeout=150)
+    if rc != 0:
+        problems.append(f"{version}: page_check.mjs exit code {rc}: {err[-2000:]}")
+        return None
+    page = json.loads(out)
+    anchors = set(page["anchors"])
+    for action, ids in ANCHORS[version].items():
+        other = "send" if action == "receive" else "receive"
+        for op in ids:
+            if f"operation-{action}-{op}" not in anchors:
+                problems.append(f"{version}: no anchor operation-{action}-{op}")
+            if f"operation-{other}-{op}" in anchors:
+                problems.append(f"{version}: {op} is anchored as {other}")
+    # Descriptions are Markdown: `x` must become <code>, drawn without the
+    # backticks that the template's typography style puts around it.
+    if not any(c["text"] == "json" for c in page["code"]):
+        problems.append(f"{version}: `json` in a description is not <code>")
+    for c in page["code"]:
+        if c["before"] not in ("none", "normal") or c["after"] not in ("none", "normal"):
+            problems.append(f"{version}: <code>{c['text']}</code> is drawn with "
+                            f"{c['before']} before and {c['after']} after it")
+            break
+        if "monospace" not in c["font"]:
+            problems.append(f"{version}: <code>{c['text']}</code> is not in a "
+                            f"monospace font: {c['font']}")
+            break
+    for text in page["prose"]:
+        if "`" in text:
+            problems.append(f"{version}: a literal backtick in {text[:120]!r}")
+            break
+    # The page embeds the spec in a script: only rendered text counts.
+    for name in CHANNELS + MESSAGES + OPERATIONS + DECLARED:
+        if name not in page["text"]:
+            problems.append(f"{version}: not rendered on the page: {name}")
+    if page["failed_requests"]:
+        problems.append(f"{version}: failed requests {page['failed_requests'][:5]}")
+    return page
 
 
 def kill_group(proc):
@@ -137,6 +209,8 @@ def main():
         if "Order Service" not in text:
             problems.append("the app title is not on the rendered page")
 
+        check_page(args, url, "2.6.0", problems)
+
         shot = work / "docs_demo-page.png"
         with tempfile.TemporaryDirectory() as profile:
             rc, out, err = chromium(args.chromium, profile,
@@ -159,6 +233,18 @@ def main():
                 kill_group(server)
         else:
             problems.append(f"docs serve ended early: {server.returncode}")
+
+    # 3.0.0 names operations by their action; its page is loaded from the
+    # file, with the network cut off the same way.
+    root3 = work / "root-3.0.0"
+    rc, out, err = run([args.app, "docs", "generate", "--asyncapi", "3.0.0",
+                        "--root-path", root3, "--tooling-dir", args.tooling],
+                       timeout=240)
+    page3 = root3 / "asyncapi" / "docs" / "index.html"
+    if rc != 0 or not page3.exists():
+        problems.append(f"3.0.0: docs generate exit code {rc}: {err[-2000:]}")
+    else:
+        check_page(args, page3.as_uri(), "3.0.0", problems)
     for p in problems:
         print("FAIL:", p)
     return 1 if problems else 0

@@ -13,6 +13,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "docs_demo_app.hpp"
+#include "fastkafka/dead_letter.hpp"
+#include "fastkafka/codecs/avro.hpp"
 #include "fastkafka/docs/docs.hpp"
 #include "pipeline_app.hpp"
 
@@ -104,6 +106,16 @@ bool matches_golden(const std::string& name, const std::string& actual) {
                                        << " (FASTKAFKA_UPDATE_GOLDEN=1 "
                                           "rewrites the golden files)");
   return false;
+}
+
+/// The component schemas of `doc` whose title is `title`.
+size_t schemas_titled(const json::object& doc, std::string_view title) {
+  size_t n = 0;
+  for (auto& kv : doc.at("components").at("schemas").as_object())
+    if (auto* t = kv.value().as_object().if_contains("title");
+        t && t->as_string() == title)
+      ++n;
+  return n;
 }
 
 struct temp_dir {
@@ -241,46 +253,234 @@ CAF_TEST(an app without contact gets the placeholder) {
                   "noreply@gmail.com");
   CAF_CHECK_EQUAL(doc.at("channels")
                       .at("input")
-                      .at("subscribe")
+                      .at("publish")
                       .at("operationId")
                       .as_string(),
                   "on_input");
   CAF_CHECK_EQUAL(doc.at("channels")
                       .at("output")
-                      .at("publish")
+                      .at("subscribe")
                       .at("operationId")
                       .as_string(),
                   "to_output");
   // Both registrations use InputData: one schema. AsyncAPI 2.x wants
   // unique messageIds after references are resolved, so 2.6 has a message
   // per operation; 3.0 shares one.
-  CAF_CHECK_EQUAL(doc.at("components").at("schemas").as_object().size(), 1u);
+  CAF_CHECK_EQUAL(schemas_titled(doc, "InputData"), 1u);
   auto& messages = doc.at("components").at("messages").as_object();
   CAF_CHECK(messages.contains("InputData-on_input"));
   CAF_CHECK(messages.contains("InputData-to_output"));
   auto v3 = to_asyncapi(describe(a), asyncapi_version::v3_0_0);
-  CAF_CHECK_EQUAL(v3.at("components").at("messages").as_object().size(), 1u);
+  // InputData and the dead letters of on_input.
+  CAF_CHECK_EQUAL(v3.at("components").at("messages").as_object().size(), 2u);
+  CAF_CHECK(
+      v3.at("components").at("messages").as_object().contains("InputData"));
 }
 
-CAF_TEST(two consumers of one topic share the 2.6 operation) {
+CAF_TEST(two consumers of one topic each carry their consumer group) {
   app a{pipeline::config()};
   a.consumes<pipeline::InputData>("on_input",
                                   [](const pipeline::InputData&) {});
   a.consumes<pipeline::InputData>(
-      "audit_input", [](const pipeline::InputData&) {}, {.topic = "input"});
+      "audit_input", [](const pipeline::InputData&) {},
+      {.topic = "input", .options = {.group_id = "auditors"}});
+  // 2.6 allows one `publish` per channel: both registrations share it, and
+  // its binding lists both groups (it had none).
   auto v2 = to_asyncapi(describe(a));
-  CAF_CHECK_EQUAL(v2.at("channels")
-                      .at("input")
-                      .at("subscribe")
-                      .at("operationId")
-                      .as_string(),
-                  "on_input__audit_input");
+  auto& op = v2.at("channels").at("input").at("publish");
+  CAF_CHECK_EQUAL(op.at("operationId").as_string(), "on_input__audit_input");
+  CAF_CHECK_EQUAL(
+      json::serialize(op.at("bindings").at("kafka").at("groupId")),
+      R"({"type":"string","enum":["fastkafka.pipeline.on_input","auditors"]})");
+  auto& text = op.at("description").as_string();
+  CAF_CHECK(text.find("`audit_input` (group `auditors`)") != std::string::npos);
+  // 3.0: one operation per registration, each with its own group.
   auto v3 = to_asyncapi(describe(a), asyncapi_version::v3_0_0);
-  CAF_CHECK(v3.at("operations").as_object().contains("on_input"));
-  CAF_CHECK(v3.at("operations").as_object().contains("audit_input"));
+  auto group = [&](const char* id) {
+    return json::serialize(v3.at("operations")
+                               .at(id)
+                               .at("bindings")
+                               .at("kafka")
+                               .at("groupId")
+                               .at("enum"));
+  };
+  CAF_CHECK_EQUAL(group("on_input"), R"(["fastkafka.pipeline.on_input"])");
+  CAF_CHECK_EQUAL(group("audit_input"), R"(["auditors"])");
   CAF_CHECK_EQUAL(
       v3.at("operations").at("audit_input").at("action").as_string(),
       "receive");
+}
+
+CAF_TEST(a 2.6 consumer is a publish operation and a producer a subscribe) {
+  // AsyncAPI 2.x names operations from the clients' view; the parser (and
+  // so the page) reads `subscribe` as the app sending.
+  app a{pipeline::config()};
+  pipeline::install(a);
+  auto channels = to_asyncapi(describe(a)).at("channels");
+  CAF_CHECK(channels.at("input").as_object().contains("publish"));
+  CAF_CHECK(!channels.at("input").as_object().contains("subscribe"));
+  CAF_CHECK(channels.at("output").as_object().contains("subscribe"));
+  CAF_CHECK(!channels.at("output").as_object().contains("publish"));
+}
+
+CAF_TEST(registrations declare keys and headers for both versions) {
+  app a{pipeline::config()};
+  a.consumes<pipeline::InputData>(
+      "on_input", [](const pipeline::InputData&) {},
+      {.key = key_schema<std::string>("The sensor"),
+       .headers = {{"traceparent", "W3C trace context"}}});
+  a.produces<pipeline::InputData>(
+      "to_output", {.key = key_schema<pipeline::InputData>("A model as key")});
+  a.produces<pipeline::InputData>("to_ids",
+                                  {.key = key_schema<std::uint16_t>()});
+  for (auto v : {asyncapi_version::v2_6_0, asyncapi_version::v3_0_0}) {
+    auto doc = to_asyncapi(describe(a), v);
+    auto& messages = doc.at("components").at("messages").as_object();
+    const json::object* in = nullptr;
+    const json::object* out = nullptr;
+    const json::object* ids = nullptr;
+    for (auto& kv : messages) {
+      auto& m = kv.value().as_object();
+      auto key = m.contains("bindings")
+                     ? json::serialize(m.at("bindings").at("kafka").at("key"))
+                     : std::string{};
+      if (key.find("The sensor") != std::string::npos)
+        in = &m;
+      else if (key.find("A model as key") != std::string::npos)
+        out = &m;
+      else if (key.find("65535") != std::string::npos)
+        ids = &m;
+    }
+    CAF_REQUIRE(in && out && ids);
+    CAF_CHECK_EQUAL(json::serialize(in->at("bindings").at("kafka").at("key")),
+                    R"({"type":"string","description":"The sensor"})");
+    CAF_CHECK_EQUAL(
+        json::serialize(in->at("headers")),
+        R"({"type":"object","properties":{"traceparent":{"type":"string","description":"W3C trace context"}}})");
+    CAF_CHECK_EQUAL(
+        in->at("bindings").at("kafka").at("bindingVersion").as_string(),
+        v == asyncapi_version::v3_0_0 ? "0.5.0" : "0.4.0");
+    // A model as key is a component schema, like a payload.
+    CAF_CHECK_EQUAL(
+        json::serialize(out->at("bindings").at("kafka").at("key")),
+        R"({"$ref":"#/components/schemas/InputData","description":"A model as key"})");
+    CAF_CHECK(!out->contains("headers"));
+    CAF_CHECK_EQUAL(json::serialize(ids->at("bindings").at("kafka").at("key")),
+                    R"({"type":"integer","minimum":0,"maximum":65535})");
+  }
+  // Messages of one model that differ in key or headers are distinct
+  // messages over one schema.
+  auto v3 = to_asyncapi(describe(a), asyncapi_version::v3_0_0);
+  CAF_CHECK_EQUAL(v3.at("components").at("messages").as_object().size(), 4u);
+  CAF_CHECK_EQUAL(schemas_titled(v3, "InputData"), 1u);
+}
+
+CAF_TEST(an avro payload is its avro schema and no second json schema) {
+  app a{pipeline::config()};
+  a.consumes<pipeline::InputData>("on_input",
+                                  [](const pipeline::InputData&) {});
+  a.consumes<pipeline::InputData>(
+      "on_avro", [](const pipeline::InputData&) {},
+      {.decoder = avro_codec<pipeline::InputData>()});
+  auto avro = json::parse(avro_schema_json<pipeline::InputData>());
+  auto v2 = to_asyncapi(describe(a));
+  // One JSON Schema: the Avro registration's is the Avro schema.
+  CAF_CHECK_EQUAL(schemas_titled(v2, "InputData"), 1u);
+  CAF_CHECK(
+      !v2.at("components").at("schemas").as_object().contains("InputData_2"));
+  auto& m2 = v2.at("components").at("messages").at("InputData_avro");
+  CAF_CHECK_EQUAL(m2.at("schemaFormat").as_string(),
+                  "application/vnd.apache.avro;version=1.9.0");
+  CAF_CHECK_EQUAL(m2.at("contentType").as_string(),
+                  "application/vnd.apache.avro");
+  CAF_CHECK_EQUAL(json::serialize(m2.at("payload")), json::serialize(avro));
+  CAF_CHECK(!m2.as_object().contains("examples"));
+  CAF_CHECK_EQUAL(m2.at("title").as_string(), "InputData");
+  auto v3 = to_asyncapi(describe(a), asyncapi_version::v3_0_0);
+  CAF_CHECK_EQUAL(schemas_titled(v3, "InputData"), 1u);
+  auto& m3 = v3.at("components").at("messages").at("InputData_avro");
+  CAF_CHECK(!m3.as_object().contains("schemaFormat"));
+  CAF_CHECK_EQUAL(m3.at("payload").at("schemaFormat").as_string(),
+                  "application/vnd.apache.avro;version=1.9.0");
+  CAF_CHECK_EQUAL(json::serialize(m3.at("payload").at("schema")),
+                  json::serialize(avro));
+  CAF_CHECK_EQUAL(
+      json::serialize(
+          v3.at("components").at("messages").at("InputData").at("payload")),
+      R"({"$ref":"#/components/schemas/InputData"})");
+}
+
+CAF_TEST(every dead letter topic is a channel the app sends to) {
+  app a{pipeline::config()};
+  a.consumes<pipeline::InputData>("on_input",
+                                  [](const pipeline::InputData&) {});
+  a.consumes<pipeline::InputData>(
+      "on_other", [](const pipeline::InputData&) {},
+      {.retry = {.max_attempts = 1}, .dead_letter_topic = "other.rejected"});
+  auto headers_of = [](const json::value& schema, const json::object& doc) {
+    auto* h = &schema;
+    if (auto* r = h->as_object().if_contains("$ref"))
+      h = &doc.at("components")
+               .at("schemas")
+               .at(std::string{r->as_string()}.substr(
+                   sizeof("#/components/schemas/") - 1));
+    std::vector<std::string> names;
+    for (auto& kv : h->at("properties").as_object())
+      names.emplace_back(kv.key());
+    return names;
+  };
+  std::vector<std::string> expected{dlq_header::reason,  dlq_header::error,
+                                    dlq_header::topic,   dlq_header::partition,
+                                    dlq_header::offset,  dlq_header::consumer,
+                                    dlq_header::attempts};
+  auto v2 = to_asyncapi(describe(a));
+  for (auto [topic, consumer] : {std::pair{"input.dlq", "on_input"},
+                                 std::pair{"other.rejected", "on_other"}}) {
+    auto& channel = v2.at("channels").at(topic).as_object();
+    CAF_CHECK(!channel.contains("publish"));
+    auto& op = channel.at("subscribe");
+    CAF_CHECK_EQUAL(op.at("operationId").as_string(),
+                    std::string{consumer} + "_dead_letters");
+    CAF_CHECK_EQUAL(json::serialize(op.at("tags")),
+                    R"([{"name":"dead-letters"}])");
+    std::string ref{op.at("message").at("$ref").as_string()};
+    auto& m = v2.at("components")
+                  .at("messages")
+                  .at(ref.substr(sizeof("#/components/messages/") - 1));
+    CAF_CHECK(headers_of(m.at("headers"), v2) == expected);
+    CAF_CHECK_EQUAL(m.at("payload").at("format").as_string(), "binary");
+    CAF_CHECK_EQUAL(
+        m.at("bindings").at("kafka").at("key").at("format").as_string(),
+        "binary");
+  }
+  CAF_CHECK(v2.at("channels")
+                .at("other.rejected")
+                .at("description")
+                .as_string()
+                .find("after 1 attempt.") != std::string::npos);
+  auto v3 = to_asyncapi(describe(a), asyncapi_version::v3_0_0);
+  auto& op = v3.at("operations").at("on_other_dead_letters");
+  CAF_CHECK_EQUAL(op.at("action").as_string(), "send");
+  CAF_CHECK_EQUAL(v3.at("channels").at("other.rejected").at("address"),
+                  "other.rejected");
+  CAF_CHECK(
+      headers_of(
+          v3.at("components").at("messages").at("DeadLetter").at("headers"),
+          v3) == expected);
+}
+
+CAF_TEST(tag descriptions are plain text) {
+  // The HTML template shows a tag's description as a tooltip, where
+  // Markdown (backticks) stays literal.
+  for (auto v : {asyncapi_version::v2_6_0, asyncapi_version::v3_0_0}) {
+    auto doc = to_asyncapi(demo_description(), v);
+    auto& tags = v == asyncapi_version::v3_0_0 ? doc.at("info").at("tags")
+                                               : doc.at("tags");
+    CAF_CHECK_EQUAL(tags.as_array().size(), 3u);
+    for (auto& t : tags.as_array())
+      CAF_CHECK(std::string_view{t.at("description").as_string()}.find('`') ==
+                std::string_view::npos);
+  }
 }
 
 CAF_TEST(security the docs cannot express is refused with the broker name) {

@@ -25,6 +25,7 @@
 #include "fastkafka/codecs/json.hpp"
 #include "fastkafka/detail/specs.hpp"
 #include "fastkafka/errors.hpp"
+#include "fastkafka/key_schema.hpp"
 #include "fastkafka/message.hpp"
 #include "fastkafka/options.hpp"
 #include "fastkafka/producer.hpp"
@@ -128,6 +129,10 @@ public:
     spec.description = std::move(options.description);
     spec.codec_name = dec.name;
     spec.content_type = dec.content_type;
+    spec.schema_format = dec.schema_format;
+    spec.codec_schema = dec.schema;
+    spec.key = std::move(options.key);
+    spec.headers = std::move(options.headers);
     spec.codec = std::make_shared<const codec<T>>(dec);
     spec.value_type = &typeid(T);
     spec.schema = schema_of<T>();
@@ -230,6 +235,10 @@ public:
     spec.description = std::move(options.description);
     spec.codec_name = enc->name;
     spec.content_type = enc->content_type;
+    spec.schema_format = enc->schema_format;
+    spec.codec_schema = enc->schema;
+    spec.key = std::move(options.key);
+    spec.headers = std::move(options.headers);
     spec.codec = enc;
     spec.value_type = &typeid(T);
     spec.schema = schema_of<T>();

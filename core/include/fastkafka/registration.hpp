@@ -5,7 +5,11 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <functional>
 #include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
 
 #include "fastkafka/broker.hpp"
 #include "fastkafka/codecs/codec.hpp"
@@ -45,6 +49,24 @@ enum class executor {
   concurrent,
 };
 
+/// A Kafka header that a registration's messages carry, for the docs.
+struct header_info {
+  /// The header name, e.g. `traceparent`.
+  std::string name;
+  /// What its value means.
+  std::string description;
+};
+
+/// The Kafka key of a registration's messages, for the docs;
+/// `key_schema<K>()` makes one.
+struct key_info {
+  /// JSON Schema of the key.
+  std::function<boost::json::object()> schema;
+  /// What the key is, e.g. `the customer id: orders of one customer stay in
+  /// order`.
+  std::string description;
+};
+
 /// Settings of one `consumes` registration.
 template <class T>
 struct consumes_options {
@@ -55,6 +77,11 @@ struct consumes_options {
   std::string prefix = "on_";
   /// Description for the docs.
   std::string description;
+  /// The messages' Kafka key, for the docs: `key_schema<K>("...")`.
+  std::optional<key_info> key;
+  /// Headers the messages carry, for the docs: `{"traceparent", "W3C
+  /// trace context"}`.
+  std::vector<header_info> headers;
   /// Overrides of the app-wide client options for this consumer.
   client_options options;
   /// How payloads become `T`; JSON when empty.
@@ -86,6 +113,11 @@ struct produces_options {
   std::string prefix = "to_";
   /// Description for the docs.
   std::string description;
+  /// The messages' Kafka key, for the docs: `key_schema<K>("...")`.
+  std::optional<key_info> key;
+  /// Headers the messages carry, for the docs: `{"traceparent", "W3C
+  /// trace context"}`.
+  std::vector<header_info> headers;
   /// Overrides of the app-wide client options for this producer.
   client_options options;
   /// How `T` becomes a payload; JSON when empty.

@@ -92,9 +92,10 @@ private:
 inline constexpr std::string_view avro_content_type =
     "application/vnd.apache.avro";
 
-/// AsyncAPI `schemaFormat` for a payload given as an Avro schema in JSON.
+/// AsyncAPI `schemaFormat` of a payload given as an Avro schema (the
+/// generic form: the docs write the schema as YAML or JSON).
 inline constexpr std::string_view avro_schema_format =
-    "application/vnd.apache.avro+json;version=1.9.0";
+    "application/vnd.apache.avro;version=1.9.0";
 
 namespace detail {
 
@@ -866,7 +867,8 @@ std::string avro_encode(const T& value) {
   return out;
 }
 
-/// A codec named "avro" with content type `avro_content_type`.
+/// A codec named "avro" with content type `avro_content_type`; it tells the
+/// docs its Avro schema (`avro_schema_format`).
 template <class T>
 codec<T> avro_codec() {
   codec<T> result;
@@ -878,6 +880,9 @@ codec<T> avro_codec() {
   result.encode = [](const T& value, std::string& out) {
     avro_encode(value, out);
   };
+  // The docs show the writer's schema, not a JSON Schema of `T`.
+  result.schema_format = std::string{avro_schema_format};
+  result.schema = [] { return avro_schema_json<T>(); };
   return result;
 }
 

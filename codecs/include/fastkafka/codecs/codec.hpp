@@ -33,6 +33,12 @@ struct codec {
   std::function<bool(std::string_view bytes, T& out, decode_error& err)> decode;
   /// Appends the encoding of `value` to `out`.
   std::function<void(const T& value, std::string& out)> encode;
+  /// AsyncAPI `schemaFormat` of `schema`, e.g.
+  /// `application/vnd.apache.avro;version=1.9.0`; empty when the docs show
+  /// the JSON Schema of `T` (or bytes).
+  std::string schema_format;
+  /// The payload's schema in `schema_format`, as JSON text; set with it.
+  std::function<std::string()> schema;
 };
 
 /// Builds a codec from user functions: `decoder(bytes) -> T` (may throw; the

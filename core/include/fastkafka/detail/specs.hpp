@@ -48,6 +48,13 @@ struct consumer_spec {
   /// JSON Schema of the payload type, for the docs; empty when the type is
   /// not a described struct.
   std::function<boost::json::object()> schema;
+  /// The codec's own schema format and schema (`codec::schema_format`,
+  /// `codec::schema`); the docs prefer it to `schema` when set.
+  std::string schema_format;
+  std::function<std::string()> codec_schema;
+  /// The declared key and headers, for the docs.
+  std::optional<key_info> key;
+  std::vector<header_info> headers;
   std::string dead_letter_topic;
   client_options options;
   retry_policy retry;
@@ -82,6 +89,13 @@ struct producer_spec {
   /// JSON Schema of the payload type, for the docs; empty when the type is
   /// not a described struct.
   std::function<boost::json::object()> schema;
+  /// The codec's own schema format and schema (`codec::schema_format`,
+  /// `codec::schema`); the docs prefer it to `schema` when set.
+  std::string schema_format;
+  std::function<std::string()> codec_schema;
+  /// The declared key and headers, for the docs.
+  std::optional<key_info> key;
+  std::vector<header_info> headers;
   client_options options;
   std::shared_ptr<producer_slot> slot;
   /// The registration's own addresses for the app's broker names.

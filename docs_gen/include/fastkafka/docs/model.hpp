@@ -18,24 +18,42 @@ class app;
 
 namespace fastkafka::docs {
 
-/// One payload type as the docs show it (a component message).
+/// One kind of message as the docs show it (a component message): a payload
+/// type with its encoding, key and headers.
 struct message_description {
   /// Unique id: the model's schema title, or `<registration>_payload` when
-  /// the type has no schema.
+  /// the type has no schema; suffixed (`_<codec>`, `_2`) when one model is
+  /// sent in several ways.
   std::string name;
+  /// The model's title (`Order`); empty for bytes.
+  std::string title;
+  /// One line about the model, from its description.
+  std::string summary;
+  /// Markdown about the message, e.g. "Encoded by the `json` codec."
+  std::string description;
   /// MIME type of the payload, from the codec.
   std::string content_type;
-  /// Name of the codec, for the message description.
+  /// Name of the codec.
   std::string codec;
-  /// JSON Schema of the payload with `$defs` (as `json_schema<T>()` makes
-  /// it); empty when the type is not described.
+  /// JSON Schema of the payload, with `$defs` as `json_schema<T>()` makes
+  /// it (a model has a `title`); bytes when the type has no schema. Empty
+  /// when `schema_format` is set.
   boost::json::object payload;
-  /// Extension point: JSON Schema of the Kafka key. Registrations do not
-  /// declare keys yet, so this stays empty and the docs say nothing.
+  /// AsyncAPI `schemaFormat` of `format_schema` (e.g. Avro), when the codec
+  /// describes the payload in its own format.
+  std::string schema_format;
+  /// The payload's schema in `schema_format`.
+  boost::json::value format_schema;
+  /// JSON Schema of the Kafka key (written as the Kafka message binding's
+  /// `key`); empty when the registration declares none.
   boost::json::object key;
-  /// Extension point: JSON Schema (an object of header names) of the Kafka
-  /// headers. Empty until registrations can declare headers.
+  /// What the key is, from the registration.
+  std::string key_description;
+  /// JSON Schema (an object whose properties are header names) of the Kafka
+  /// headers; empty when the registration declares none.
   boost::json::object headers;
+
+  bool operator==(const message_description&) const = default;
 };
 
 /// Whether the app reads or writes a topic.
@@ -46,7 +64,8 @@ enum class operation_kind {
   produce,
 };
 
-/// One `consumes` or `produces` registration.
+/// One `consumes` or `produces` registration, or the dead letters of a
+/// `consumes` registration (the app produces to its dead-letter topic).
 struct operation_description {
   /// Unique id: the registration name (suffixed when two are equal).
   std::string id;
@@ -59,6 +78,9 @@ struct operation_description {
   std::string message;
   /// Consumer group of a consumer; empty for producers.
   std::string group_id;
+  /// Set for the dead letters of the consumer `dead_letters_of`.
+  bool dead_letter = false;
+  std::string dead_letters_of;
 };
 
 /// One bootstrap broker as a server of the docs.
@@ -84,7 +106,8 @@ struct app_description {
   std::string description;
   contact_info contact;
   std::vector<server_description> servers;
-  /// Registrations in declaration order: consumers first, then producers.
+  /// Registrations in declaration order: consumers first, then producers,
+  /// then the dead letters of each consumer.
   std::vector<operation_description> operations;
   /// Distinct payload types, in order of first use.
   std::vector<message_description> messages;
@@ -94,6 +117,10 @@ struct app_description {
 /// function). Throws `std::invalid_argument` for a broker security entry
 /// the docs cannot express.
 app_description describe(const app& a);
+
+/// `text` as an AsyncAPI component id (`^[A-Za-z0-9_.-]+$`): any other
+/// character becomes `_`.
+std::string safe_id(std::string_view text);
 
 /// A URN-safe lower-case slug of `text`: `Orders Service` -> `orders-service`.
 std::string slug(std::string_view text);
