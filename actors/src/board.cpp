@@ -85,4 +85,27 @@ runtime_snapshot runtime_board::snapshot(const std::string& app) const {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>>
+runtime_board::statistics() const {
+  std::vector<std::shared_ptr<consumer_status>> consumers;
+  std::vector<std::pair<std::string, std::shared_ptr<kafka::producer_port>>>
+      producers;
+  {
+    std::lock_guard guard{mtx_};
+    consumers = consumers_;
+    for (auto& [name, p] : producers_)
+      producers.emplace_back(name, p.client);
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& c : consumers)
+    if (c->statistics)
+      if (auto json = c->statistics(); !json.empty())
+        out.emplace_back(c->name, std::move(json));
+  for (auto& [name, client] : producers)
+    if (client)
+      if (auto json = client->statistics(); !json.empty())
+        out.emplace_back(name, std::move(json));
+  return out;
+}
+
 } // namespace fastkafka::actors

@@ -67,6 +67,14 @@ struct client_supervisor_state {
 using supervisor_ptr =
     client_supervisor_actor::stateful_pointer<client_supervisor_state>;
 
+// A registration's options: the plan's replacement when it has one.
+const client_options& options_of(const cluster_plan& plan,
+                                 const std::string& name,
+                                 const client_options& own) {
+  auto i = plan.registration_options.find(name);
+  return i == plan.registration_options.end() ? own : i->second;
+}
+
 client_options with_bootstrap(const cluster_plan& plan, client_options opts) {
   opts.bootstrap_servers = plan.bootstrap_servers;
   return opts;
@@ -108,7 +116,9 @@ std::string start_clients(supervisor_ptr self) {
     mp.spec = spec;
     mp.name = spec->name;
     mp.topic = spec->topic;
-    mp.options = with_bootstrap(plan, merge(plan.app_options, spec->options));
+    mp.options = with_bootstrap(
+        plan,
+        merge(plan.app_options, options_of(plan, spec->name, spec->options)));
     st.producers.push_back(std::move(mp));
     if (auto err = start_producer(self, st.producers.size() - 1); !err.empty())
       return err;
@@ -128,7 +138,9 @@ std::string start_clients(supervisor_ptr self) {
   }
   for (size_t i = 0; i < plan.consumers.size(); ++i) {
     auto& spec = plan.consumers[i];
-    auto opts = with_bootstrap(plan, merge(plan.app_options, spec->options));
+    auto opts = with_bootstrap(
+        plan,
+        merge(plan.app_options, options_of(plan, spec->name, spec->options)));
     auto settings = resolve_consumer_settings(opts);
     auto status = std::make_shared<consumer_status>();
     status->name = spec->name;
@@ -143,6 +155,11 @@ std::string start_clients(supervisor_ptr self) {
     if (!port)
       return err;
     engine->attach(std::move(port));
+    status->statistics = [weak =
+                              std::weak_ptr<engine::consumer_engine>{engine}] {
+      auto e = weak.lock();
+      return e ? e->statistics() : std::string{};
+    };
     log().info("consumer {} subscribed to {} (group {}, max_poll_records {}) "
                "with {}",
                spec->name, spec->topic, plan.group_ids[i],

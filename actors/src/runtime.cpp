@@ -18,7 +18,16 @@ using fastkafka::detail::monotonic_ms;
 
 // Every problem at once, so that a misconfigured deployment needs one
 // round trip to fix.
-void validate_all(const app& a, const client_options& app_options) {
+// A registration's options: the start options' replacement when given.
+const client_options& options_of(const start_options& options,
+                                 const std::string& name,
+                                 const client_options& own) {
+  auto i = options.registrations.find(name);
+  return i == options.registrations.end() ? own : i->second;
+}
+
+void validate_all(const app& a, const start_options& options,
+                  const client_options& app_options) {
   std::vector<std::string> problems;
   for (auto& p : validate(app_options))
     problems.push_back("app options: " + p);
@@ -26,11 +35,12 @@ void validate_all(const app& a, const client_options& app_options) {
   // registration's, so that rules spanning both (acks and idempotence,
   // heartbeat and session timeout) are checked too.
   for (auto& c : a.consumers())
-    for (auto& p :
-         validate_client(merge(app_options, c->options), client_role::consumer))
+    for (auto& p : validate_client(
+             merge(app_options, options_of(options, c->name, c->options)),
+             client_role::consumer))
       problems.push_back("consumes " + c->name + ": " + p);
   for (auto& p : a.producers()) {
-    auto merged = merge(app_options, p->options);
+    auto merged = merge(app_options, options_of(options, p->name, p->options));
     for (auto& msg : validate_client(merged, client_role::producer))
       problems.push_back("produces " + p->name + ": " + msg);
     if (merged.transactional_id)
@@ -75,13 +85,21 @@ plan_clusters(const app& a, const start_options& options,
       plan.clients = actors::kafka_clients(tokens);
       plan.board = board;
       plan.timed = options.timed;
+      plan.registration_options = options.registrations;
     }
     return plan;
   };
   for (auto& c : a.consumers()) {
     auto& plan = plan_for(address_of(c->brokers));
     plan.consumers.push_back(c);
-    plan.group_ids.push_back(a.group_id(*c, app_options));
+    // The group follows the options the consumer runs with.
+    auto own = c->options;
+    if (auto i = options.registrations.find(c->name);
+        i != options.registrations.end())
+      own = i->second;
+    auto spec = *c;
+    spec.options = own;
+    plan.group_ids.push_back(a.group_id(spec, app_options));
   }
   for (auto& p : a.producers())
     plan_for(address_of(p->brokers)).producers.push_back(p);
@@ -136,7 +154,17 @@ void runtime::start(caf::actor_system& system, start_options options) {
                        "FASTKAFKA_BOOTSTRAP_SERVERS");
   auto app_options =
       merge(merge(options.defaults, cfg.options), options.overrides);
-  validate_all(app_, app_options);
+  validate_all(app_, options, app_options);
+  for (auto& [name, opts] : options.registrations) {
+    bool known = false;
+    for (auto& c : app_.consumers())
+      known = known || c->name == name;
+    for (auto& p : app_.producers())
+      known = known || p->name == name;
+    if (!known)
+      throw config_error("options for registration \"" + name +
+                         "\", which the app does not have");
+  }
   actors::app_plan plan;
   plan.title = cfg.title;
   plan.clusters = plan_clusters(app_, options, app_options, board_);
@@ -229,6 +257,10 @@ bool runtime::wait_failed(std::chrono::milliseconds timeout) const {
 
 runtime_snapshot runtime::snapshot() const {
   return board_->snapshot(app_.config().title);
+}
+
+std::vector<std::pair<std::string, std::string>> runtime::statistics() const {
+  return board_->statistics();
 }
 
 caf::actor runtime::supervisor() const noexcept {

@@ -17,9 +17,21 @@
 #include "fastkafka/docs/docs.hpp"
 #include "fastkafka/docs_actor.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/ops/command_line.hpp"
+#include "fastkafka/ops/config_file.hpp"
+#include "fastkafka/ops/environment.hpp"
+#include "fastkafka/ops/http_server.hpp"
+#include "fastkafka/ops/monitor.hpp"
+#include "fastkafka/ops/rdkafka_stats_store.hpp"
+#include "fastkafka/ops/settings.hpp"
+#include "fastkafka/ops/systemd_service.hpp"
 #include "fastkafka/runtime.hpp"
 #include "fastkafka/runtime_config.hpp"
 #include "fastkafka/version.hpp"
+#include "fastkafka/workers/cli.hpp"
+#include "fastkafka/workers/middleman.hpp"
+#include "fastkafka/workers/stats_endpoint.hpp"
+#include "fastkafka/workers/worker_args.hpp"
 
 #include "arguments.hpp"
 
@@ -31,8 +43,11 @@ struct run_args {
   std::string broker;
   std::string bootstrap;
   std::vector<std::string> sets;
+  std::string config_file;
   int partitions = 4;
   int64_t stop_timeout_ms = -1;
+  int metrics_port = -1;
+  std::string metrics_bind;
 };
 
 std::string known_brokers(const app& a) {
@@ -42,11 +57,12 @@ std::string known_brokers(const app& a) {
   return out + embedded_broker_name;
 }
 
-// Resolves the broker name and bootstrap servers; throws config_error.
-std::pair<std::string, std::string> resolve_broker(const app& a,
-                                                   const run_args& args) {
+// Resolves the broker name and bootstrap servers from the settings;
+// throws config_error.
+std::pair<std::string, std::string>
+resolve_broker(const app& a, const ops::resolved_settings& settings) {
   auto& declared = a.config().kafka_brokers;
-  std::string name = args.broker;
+  std::string name = settings.kafka_broker;
   if (name.empty())
     name = declared.empty() ? std::string{embedded_broker_name}
                             : declared.begin()->first;
@@ -54,18 +70,68 @@ std::pair<std::string, std::string> resolve_broker(const app& a,
   if (name != embedded_broker_name) {
     auto i = declared.find(name);
     if (i == declared.end())
-      throw config_error(
-          "unknown broker \"" + name +
-          "\" in --kafka-broker; known brokers: " + known_brokers(a));
+      throw config_error("unknown broker \"" + name +
+                         "\" (--kafka-broker, kafka_broker or "
+                         "FASTKAFKA_KAFKA_BROKER); known brokers: " +
+                         known_brokers(a));
     bootstrap = bootstrap_servers(i->second);
   }
-  if (auto* env = std::getenv("FASTKAFKA_BOOTSTRAP_SERVERS"); env && *env)
-    bootstrap = env;
-  if (!args.bootstrap.empty())
-    bootstrap = args.bootstrap;
+  if (!settings.bootstrap_servers.empty())
+    bootstrap = settings.bootstrap_servers;
   if (!bootstrap.empty() && name == embedded_broker_name)
     name = "embedded-override";
   return {name, bootstrap};
+}
+
+// What the code declares, as the lowest layer of the settings.
+ops::settings_layer code_layer(const app& a) {
+  ops::settings_layer code;
+  code.options = a.config().options;
+  code.service.stop_timeout_ms = a.config().stop_timeout.count();
+  for (auto& c : a.consumers())
+    code.registrations[c->name] = c->options;
+  for (auto& p : a.producers())
+    code.registrations[p->name] = p->options;
+  return code;
+}
+
+// The settings from every layer: command line > environment > file > code.
+ops::resolved_settings resolve(const app& a, const run_args& args,
+                               const cli::log_args& logs,
+                               const workers::run_args& wargs) {
+  std::vector<std::string> names;
+  for (auto& c : a.consumers())
+    names.push_back(c->name);
+  for (auto& p : a.producers())
+    names.push_back(p->name);
+  ops::settings_layer file;
+  if (!args.config_file.empty())
+    file = ops::load_config_file(args.config_file,
+                                 std::span<const std::string>{names});
+  std::vector<std::string> warnings;
+  auto env = ops::environment_layer(warnings);
+  for (auto& w : warnings)
+    log().warn("{}", w);
+  ops::service_settings flags;
+  if (!args.broker.empty())
+    flags.kafka_broker = args.broker;
+  if (!args.bootstrap.empty())
+    flags.bootstrap_servers = args.bootstrap;
+  if (args.stop_timeout_ms >= 0)
+    flags.stop_timeout_ms = args.stop_timeout_ms;
+  if (args.metrics_port >= 0)
+    flags.metrics_port = args.metrics_port;
+  if (!args.metrics_bind.empty())
+    flags.metrics_bind = args.metrics_bind;
+  if (wargs.stats_port >= 0)
+    flags.stats_port = wargs.stats_port;
+  if (wargs.workers > 0)
+    flags.workers = wargs.workers;
+  if (!logs.level.empty())
+    flags.log_level = logs.level;
+  auto cli = ops::command_line_layer(args.sets, flags,
+                                     std::span<const std::string>{names});
+  return ops::resolve_settings(code_layer(a), file, env, cli);
 }
 
 // Ends the process when the actor system cannot be torn down (an actor
@@ -81,7 +147,9 @@ void exit_within(int code, std::chrono::seconds grace) {
   }}.detach();
 }
 
-int run(app& a, const run_args& args, const cli_options& extras) {
+int run(app& a, const run_args& args, const cli::log_args& logs,
+        workers::run_args wargs, const cli_options& extras, int argc,
+        char** argv) {
   // Signals are taken by sigwait on this thread only: block them before any
   // other thread (librdkafka, CAF) exists, so that all of them inherit it.
   sigset_t signals;
@@ -90,26 +158,41 @@ int run(app& a, const run_args& args, const cli_options& extras) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  ops::resolved_settings settings;
   start_options opts;
   try {
-    for (auto& kv : args.sets) {
-      auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0)
-        throw config_error("--set expects OPTION=VALUE, got \"" +
-                           cli::masked(kv) + "\"");
-      set_option(opts.overrides, kv.substr(0, eq), kv.substr(eq + 1));
-    }
+    settings = resolve(a, args, logs, wargs);
+    if (auto level = parse_log_level(settings.log_level))
+      set_log_level(*level);
+    if (settings.log_format == ops::log_encoding::json)
+      set_log_format(log_format::json);
     std::tie(opts.broker_name, opts.bootstrap_servers) =
-        resolve_broker(a, args);
+        resolve_broker(a, settings);
+    opts.overrides = settings.options;
+    opts.registrations = settings.registrations;
     // An address given at run time replaces every address, also those of
     // registrations that declare brokers of their own.
-    auto* env = std::getenv("FASTKAFKA_BOOTSTRAP_SERVERS");
-    opts.override_all = !args.bootstrap.empty() || (env != nullptr && *env);
-    if (args.stop_timeout_ms >= 0)
-      opts.stop_timeout = std::chrono::milliseconds{args.stop_timeout_ms};
+    opts.override_all = !settings.bootstrap_servers.empty();
+    opts.stop_timeout = settings.stop_timeout;
+    opts.timed = settings.metrics.has_value();
   } catch (const config_error& e) {
     log().error("{}", e.what());
     return 2;
+  }
+
+  auto identity = workers::this_worker();
+  if (!identity.is_worker && settings.workers > 1) {
+    if (opts.bootstrap_servers.empty()) {
+      log().error("--workers needs a broker outside this process: the "
+                  "embedded broker lives in one process; pass "
+                  "--bootstrap-servers or --kafka-broker NAME");
+      return 2;
+    }
+    wargs.workers = static_cast<uint32_t>(settings.workers);
+    if (settings.stats)
+      wargs.stats_port = settings.stats->port;
+    return workers::run_parent(wargs, argc, argv,
+                               {.stop_timeout = settings.stop_timeout});
   }
 
   local_broker broker;
@@ -142,9 +225,46 @@ int run(app& a, const run_args& args, const cli_options& extras) {
   }
   opts.services.push_back(docs_service(a));
 
+  if (settings.stats)
+    wargs.stats_port = settings.stats->port;
+  if (settings.stats && !settings.stats->bind.empty())
+    wargs.stats_bind = settings.stats->bind;
+  auto stats = workers::stats_for_this_process(wargs);
   runtime_config cfg;
+  if (stats)
+    workers::load_middleman(cfg);
   caf::actor_system sys{cfg};
   runtime rt{a};
+
+  // Operations answer "starting" before the runtime starts, and "stopping"
+  // while it drains.
+  ops::rdkafka_stats_store rdkafka_stats;
+  ops::ops_monitor monitor{
+      [&rt, &rdkafka_stats]() -> std::optional<runtime_snapshot> {
+        for (auto& [name, json] : rt.statistics())
+          rdkafka_stats.update(name, json);
+        return rt.snapshot();
+      },
+      {.stall_timeout = settings.stall_timeout},
+      &rdkafka_stats};
+  std::unique_ptr<ops::ops_http_server> server;
+  if (settings.metrics) {
+    try {
+      server = std::make_unique<ops::ops_http_server>(
+          ops::http_server_options{settings.metrics->bind,
+                                   settings.metrics->port},
+          monitor.routes());
+    } catch (const std::exception& e) {
+      log().error("{}", e.what());
+      return 1;
+    }
+    log().info("metrics and health on http://{}:{}/metrics, /health/live, "
+               "/health/ready",
+               server->bind(), server->port());
+  }
+  ops::systemd_service notify{ops::systemd_notifier::from_environment(),
+                              [&monitor] { return monitor.health(); }};
+
   try {
     rt.start(sys, std::move(opts));
   } catch (const config_error& e) {
@@ -153,6 +273,23 @@ int run(app& a, const run_args& args, const cli_options& extras) {
   } catch (const std::exception& e) {
     log().error("{}", e.what());
     return 1;
+  }
+  std::optional<workers::stats_endpoint> endpoint;
+  if (stats) {
+    try {
+      endpoint.emplace(
+          sys,
+          [&rt, identity] {
+            auto s = rt.snapshot();
+            s.worker = identity.index;
+            return s;
+          },
+          *stats);
+    } catch (const std::runtime_error& e) {
+      log().error("{}", e.what());
+      rt.stop();
+      return 1;
+    }
   }
   // Wait for a signal, or for the app to fail on its own.
   timespec tick{0, 200'000'000};
@@ -164,7 +301,12 @@ int run(app& a, const run_args& args, const cli_options& extras) {
   }
   if (sig > 0)
     log().info("received {}; stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  notify.stopping();
   auto ok = rt.stop();
+  endpoint.reset();
+  if (server)
+    server->stop();
+  notify.stop();
   int code = ok ? 0 : 1;
   exit_within(code, std::chrono::seconds(5));
   return code;
@@ -186,6 +328,8 @@ int run_cli(app& a, int argc, char** argv, cli_options extras) {
   cli::log_args logs;
   cli::add_log_options(cli, logs);
   run_args args;
+  workers::run_args wargs;
+  workers::view_args vargs;
   auto* run_cmd = cli.add_subcommand(
       "run", "Run the app's consumers and producers until SIGINT or SIGTERM, "
              "then drain in-flight work, commit offsets and flush producers");
@@ -199,17 +343,21 @@ int run_cli(app& a, int argc, char** argv, cli_options extras) {
   run_cmd
       ->add_option("--bootstrap-servers", args.bootstrap,
                    "Connect here instead of the named broker's address "
-                   "(also: environment variable FASTKAFKA_BOOTSTRAP_SERVERS; "
-                   "this option wins)")
+                   "(also: FASTKAFKA_BOOTSTRAP_SERVERS or bootstrap_servers "
+                   "in --config; this option wins)")
       ->type_name("HOST:PORT,..");
   std::string option_names;
   for (auto& row : option_table())
     option_names += std::string{row.name} + " ";
   run_cmd
       ->add_option("--set", args.sets,
-                   "Override an app-wide client option by name, e.g. --set "
-                   "linger_ms=10; librdkafka.<property>=VALUE passes any "
-                   "librdkafka property. Options: " +
+                   "Override a client option by name, app-wide (--set "
+                   "linger_ms=10) or for one registration (--set "
+                   "on_input.max_poll_records=50), or a setting "
+                   "(metrics.port=9464); librdkafka.<property>=VALUE passes "
+                   "any librdkafka property. Precedence: --set > "
+                   "environment (FASTKAFKA_<OPTION>) > --config > code. "
+                   "Options: " +
                        option_names)
       ->type_name("OPTION=VALUE");
   run_cmd
@@ -222,6 +370,23 @@ int run_cli(app& a, int argc, char** argv, cli_options extras) {
                    "before the app exits with code 1 (default: the app's "
                    "stop_timeout, 30000)")
       ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
+  run_cmd
+      ->add_option("--config", args.config_file,
+                   "A YAML file of settings and client options (see "
+                   "ops/README.md); unknown keys are errors")
+      ->type_name("FILE");
+  run_cmd
+      ->add_option("--metrics-port", args.metrics_port,
+                   "Serve /metrics (Prometheus), /health/live and "
+                   "/health/ready on this port (0: any free one; off by "
+                   "default)")
+      ->check(CLI::Range(0, 65535));
+  run_cmd
+      ->add_option("--metrics-bind", args.metrics_bind,
+                   "Address of the metrics server (default 0.0.0.0)")
+      ->type_name("ADDRESS");
+  workers::add_run_options(*run_cmd, wargs);
+  workers::add_view_cli(cli, vargs);
   docs::cli_args docs_args;
   auto* docs_cmd = docs::add_cli(cli, a, docs_args);
   if (auto unknown = cli::unknown_subcommand(cli, argc, argv)) {
@@ -235,9 +400,11 @@ int run_cli(app& a, int argc, char** argv, cli_options extras) {
   }
   if (!cli::apply_log_options(logs))
     return 2;
+  if (workers::view_parsed(vargs))
+    return workers::run_view_cli(vargs);
   if (docs_cmd->parsed())
     return docs::run_cli(a, docs_args);
-  return run(a, args, extras);
+  return run(a, args, logs, wargs, extras, argc, argv);
 }
 
 } // namespace fastkafka

@@ -119,7 +119,7 @@ CAF_TEST(bad options are rejected by name before anything starts) {
   CAF_CHECK(contains(text, "unknown option \"lingerms\""));
   std::tie(rc, text) = run_pipeline({"run", "--set", "group_id"});
   CAF_CHECK_EQUAL(rc, 2);
-  CAF_CHECK(contains(text, "OPTION=VALUE"));
+  CAF_CHECK(contains(text, "NAME=VALUE"));
   std::tie(rc, text) = run_pipeline({"run", "--no-such-flag"});
   CAF_CHECK_EQUAL(rc, 2);
 }

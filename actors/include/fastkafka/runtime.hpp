@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ struct start_options {
   std::vector<actors::service_spec> services;
   /// Whether handler calls are timed for the metrics (off costs nothing).
   bool timed = false;
+  /// Client options per registration name that replace the registration's
+  /// own (a configuration file's or `--set on_input.group_id=...`; they
+  /// already hold what the code set).
+  std::map<std::string, client_options> registrations;
   /// Replaces the app's `stop_timeout` when set.
   std::optional<std::chrono::milliseconds> stop_timeout;
 };
@@ -78,6 +83,10 @@ public:
 
   /// What the running app reports: consumers, partitions, producers.
   runtime_snapshot snapshot() const;
+
+  /// The last librdkafka statistics document of each client, by
+  /// registration name (`dead-letters` for the dead-letter producer).
+  std::vector<std::pair<std::string, std::string>> statistics() const;
 
   /// The root of the tree while started (for tests and tools).
   caf::actor supervisor() const noexcept;

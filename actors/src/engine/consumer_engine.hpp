@@ -67,6 +67,9 @@ public:
   /// Makes a waiting poll return; callable from any thread.
   void wake() noexcept;
 
+  /// The client's last librdkafka statistics; callable from any thread.
+  std::string statistics() const { return port_ ? port_->statistics() : ""; }
+
   /// Whether its client has a broker connected; callable from any thread.
   bool connected() const noexcept { return port_ && port_->connected(); }
 

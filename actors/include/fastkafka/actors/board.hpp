@@ -44,6 +44,9 @@ public:
   /// Copies everything out.
   runtime_snapshot snapshot(const std::string& app) const;
 
+  /// Each client's last librdkafka statistics, by registration name.
+  std::vector<std::pair<std::string, std::string>> statistics() const;
+
 private:
   mutable std::mutex mtx_;
   mutable std::condition_variable cv_;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -29,6 +30,9 @@ struct consumer_status {
   std::atomic<uint64_t> in_flight{0};
   std::atomic<int64_t> last_handled_ms{-1};
   std::atomic<bool> joined{false};
+  /// The client's last librdkafka statistics document (JSON); set by the
+  /// supervisor, callable from any thread.
+  std::function<std::string()> statistics;
   /// Whether handler durations and latencies are measured (metrics on).
   bool timed = false;
   fastkafka::detail::histogram handler_duration;

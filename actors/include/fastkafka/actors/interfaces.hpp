@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -104,6 +105,8 @@ struct cluster_plan {
       consumers;
   /// Group ids of `consumers`, index for index.
   std::vector<std::string> group_ids;
+  /// Client options that replace a registration's own, by name.
+  std::map<std::string, client_options> registration_options;
   std::vector<std::shared_ptr<const fastkafka::detail::producer_spec>>
       producers;
   /// How crashed consumer and producer actors are restarted.

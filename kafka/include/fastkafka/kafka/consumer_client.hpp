@@ -41,6 +41,7 @@ public:
   bool close(std::chrono::milliseconds timeout) override;
   void wake() noexcept override;
   bool connected() const noexcept override { return brokers_up() > 0; }
+  std::string statistics() const override { return latest_statistics(); }
 
 private:
   consumer_client(std::string name, std::string topic,

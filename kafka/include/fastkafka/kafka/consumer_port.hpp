@@ -116,6 +116,10 @@ public:
 
   /// Whether a broker is connected now.
   virtual bool connected() const noexcept = 0;
+
+  /// The last librdkafka statistics document (JSON); empty when there is
+  /// none. Callable from any thread.
+  virtual std::string statistics() const { return {}; }
 };
 
 } // namespace fastkafka::kafka

@@ -39,6 +39,7 @@ public:
     return client_base::fatal_error();
   }
   bool connected() const noexcept override { return brokers_up() > 0; }
+  std::string statistics() const override { return latest_statistics(); }
 
   /// Messages waiting for their delivery report.
   int outstanding() const noexcept;

@@ -21,6 +21,9 @@ public:
   virtual std::string fatal_error() const = 0;
   /// Whether a broker is connected now.
   virtual bool connected() const noexcept = 0;
+  /// The last librdkafka statistics document (JSON); empty when there is
+  /// none. Callable from any thread.
+  virtual std::string statistics() const { return {}; }
   virtual uint64_t sent() const noexcept = 0;
   virtual uint64_t delivered() const noexcept = 0;
   virtual uint64_t failed() const noexcept = 0;
