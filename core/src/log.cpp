@@ -9,6 +9,8 @@ namespace fastkafka {
 
 namespace {
 
+thread_local std::string_view current_trace;
+
 std::mutex logger_mtx;
 std::shared_ptr<spdlog::logger> current_logger;
 spdlog::level::level_enum current_level = spdlog::level::info;
@@ -65,6 +67,11 @@ public:
     append_escaped({msg.logger_name.data(), msg.logger_name.size()}, dest);
     dest.append(std::string_view{"\",\"message\":\""});
     append_escaped({msg.payload.data(), msg.payload.size()}, dest);
+    // Lines logged while a handler runs name the input's trace.
+    if (auto trace = current_trace; !trace.empty()) {
+      dest.append(std::string_view{"\",\"traceparent\":\""});
+      append_escaped(trace, dest);
+    }
     dest.append(std::string_view{"\"}\n"});
   }
 
@@ -121,6 +128,19 @@ void set_log_format(log_format format) {
   current_format = format;
   if (current_logger)
     apply_format(*current_logger);
+}
+
+trace_log_scope::trace_log_scope(std::string_view traceparent) noexcept
+    : previous_(current_trace) {
+  current_trace = traceparent;
+}
+
+trace_log_scope::~trace_log_scope() noexcept {
+  current_trace = previous_;
+}
+
+std::string_view trace_log_scope::current() noexcept {
+  return current_trace;
 }
 
 std::optional<spdlog::level::level_enum>

@@ -19,9 +19,12 @@ void delivery_batch::serve() noexcept {
   used_.clear();
 }
 
-delivery_scope::delivery_scope(ticket* t, delivery_batch* batch) noexcept
+delivery_scope::delivery_scope(ticket* t, delivery_batch* batch,
+                               std::string_view traceparent) noexcept
     : ticket_(t)
     , batch_(batch)
+    , trace_(traceparent)
+    , log_(traceparent.empty() ? trace_log_scope::current() : traceparent)
     , previous_(innermost()) {
   innermost() = this;
 }

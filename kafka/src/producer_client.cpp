@@ -5,6 +5,7 @@
 
 #include "fastkafka/detail/clock.hpp"
 #include "fastkafka/kafka/config.hpp"
+#include "fastkafka/kafka/consumer_port.hpp"
 #include "fastkafka/log.hpp"
 
 namespace fastkafka::kafka {
@@ -64,7 +65,9 @@ producer_client::create(std::string name, std::string topic,
 bool producer_client::send(const fastkafka::detail::outbound_message& msg,
                            std::string& err) {
   ticket* t = nullptr;
+  std::string_view trace;
   if (auto* scope = delivery_scope::current()) {
+    trace = scope->traceparent();
     t = scope->owner();
     if (t != nullptr)
       t->pending.fetch_add(1, std::memory_order_relaxed);
@@ -80,13 +83,22 @@ bool producer_client::send(const fastkafka::detail::outbound_message& msg,
     key_len = msg.key->size();
   }
   auto* value = const_cast<char*>(msg.value.data());
+  // The input's trace goes on, unless the message names its own.
+  if (!trace.empty())
+    for (auto& [name, v] : msg.headers)
+      if (name == traceparent_header)
+        trace = {};
   headers_ptr hdrs;
-  if (!msg.headers.empty()) {
-    hdrs.reset(rd_kafka_headers_new(msg.headers.size()));
+  if (!msg.headers.empty() || !trace.empty()) {
+    hdrs.reset(rd_kafka_headers_new(msg.headers.size() + 1));
     for (auto& [name, v] : msg.headers)
       rd_kafka_header_add(hdrs.get(), name.data(),
                           static_cast<ssize_t>(name.size()), v.data(),
                           static_cast<ssize_t>(v.size()));
+    if (!trace.empty())
+      rd_kafka_header_add(hdrs.get(), traceparent_header.data(),
+                          static_cast<ssize_t>(traceparent_header.size()),
+                          trace.data(), static_cast<ssize_t>(trace.size()));
   }
   std::string topic{msg.topic};
   bool waited = false;

@@ -170,7 +170,9 @@ private:
     auto started = engine_.timed() ? std::chrono::steady_clock::now()
                                    : std::chrono::steady_clock::time_point{};
     {
-      kafka::delivery_scope scope{t.ticket, &batch};
+      auto trace = t.rec.header(kafka::traceparent_header);
+      kafka::delivery_scope scope{t.ticket, &batch,
+                                  trace.value_or(std::string_view{})};
       try {
         decode_error derr;
         if (!engine_.spec().invoke(t.rec.value, meta, derr))

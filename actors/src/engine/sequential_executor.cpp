@@ -25,7 +25,9 @@ public:
       auto started = engine_.timed() ? std::chrono::steady_clock::now()
                                      : std::chrono::steady_clock::time_point{};
       {
-        kafka::delivery_scope scope{t, &engine_.batch()};
+        auto trace = r.header(kafka::traceparent_header);
+        kafka::delivery_scope scope{t, &engine_.batch(),
+                                    trace.value_or(std::string_view{})};
         try {
           if (!spec.invoke(r.value, meta, derr))
             engine_.undecodable(r, t, derr, &engine_.batch());

@@ -30,6 +30,23 @@ void set_log_level(spdlog::level::level_enum level);
 /// Sets the line format of the framework's logger.
 void set_log_format(log_format format);
 
+/// While alive, log lines of this thread carry `traceparent` (a W3C trace
+/// context) in the JSON format: the framework opens one around each handler
+/// call whose input has that header. Scopes nest.
+class trace_log_scope {
+public:
+  explicit trace_log_scope(std::string_view traceparent) noexcept;
+  trace_log_scope(const trace_log_scope&) = delete;
+  trace_log_scope& operator=(const trace_log_scope&) = delete;
+  ~trace_log_scope() noexcept;
+
+  /// The trace of this thread's innermost scope; empty when none.
+  static std::string_view current() noexcept;
+
+private:
+  std::string_view previous_;
+};
+
 /// Parses a level name (`trace`, `debug`, `info`, `warn`, `error`,
 /// `critical`, `off`); empty when unknown.
 std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name);

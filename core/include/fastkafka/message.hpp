@@ -47,6 +47,21 @@ struct message_meta {
     return read_headers != nullptr ? read_headers(raw)
                                    : std::vector<header_view>{};
   }
+
+  /// The value of the last header called `name`, if any.
+  std::optional<std::string_view> header(std::string_view name) const {
+    std::optional<std::string_view> out;
+    for (auto& [n, v] : headers())
+      if (n == name)
+        out = v;
+    return out;
+  }
+
+  /// The input's W3C trace context (`traceparent` header), if any; what the
+  /// handler produces carries it on.
+  std::optional<std::string_view> traceparent() const {
+    return header("traceparent");
+  }
 };
 
 } // namespace fastkafka

@@ -33,7 +33,21 @@ struct record {
   void* handle = nullptr;
   /// Reads the headers of `handle`.
   std::vector<header_view> (*read_headers)(const void* handle) = nullptr;
+
+  /// The value of the last header called `name`, if any (cheaper than
+  /// reading them all).
+  std::optional<std::string_view> header(std::string_view name) const {
+    std::optional<std::string_view> out;
+    if (read_headers != nullptr)
+      for (auto& [n, v] : read_headers(handle))
+        if (n == name)
+          out = v;
+    return out;
+  }
 };
+
+/// The W3C trace-context header that outputs and dead letters carry on.
+inline constexpr std::string_view traceparent_header = "traceparent";
 
 /// A partition and an offset: a commit position or a seek target.
 struct partition_offset {

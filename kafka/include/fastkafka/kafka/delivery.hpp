@@ -2,7 +2,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string_view>
 #include <vector>
+
+#include "fastkafka/log.hpp"
 
 namespace fastkafka::kafka {
 
@@ -57,7 +60,11 @@ private:
 /// one when it ends, so no path can leave a stale ticket behind.
 class delivery_scope {
 public:
-  delivery_scope(ticket* t, delivery_batch* batch) noexcept;
+  /// `traceparent`, when not empty, goes on what is produced inside the
+  /// scope (unless a message sets its own) and on its log lines; it must
+  /// outlive the scope.
+  delivery_scope(ticket* t, delivery_batch* batch,
+                 std::string_view traceparent = {}) noexcept;
   delivery_scope(const delivery_scope&) = delete;
   delivery_scope& operator=(const delivery_scope&) = delete;
   ~delivery_scope() noexcept;
@@ -66,11 +73,14 @@ public:
   static delivery_scope* current() noexcept;
 
   ticket* owner() const noexcept { return ticket_; }
+  std::string_view traceparent() const noexcept { return trace_; }
   delivery_batch* batch() const noexcept { return batch_; }
 
 private:
   ticket* ticket_;
   delivery_batch* batch_;
+  std::string_view trace_;
+  trace_log_scope log_;
   delivery_scope* previous_;
 };
 
