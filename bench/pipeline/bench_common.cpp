@@ -1,5 +1,7 @@
 #include "bench_common.hpp"
 
+#include "fastkafka/kafka/config.hpp"
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -69,22 +71,16 @@ void print_result(const std::string& worker, const mark& from, const mark& last,
 
 rk_ptr make_client(rd_kafka_type_t type, const properties& props,
                    void (*setup)(rd_kafka_conf_t*, void*), void* opaque) {
-  char errstr[512];
-  auto* conf = rd_kafka_conf_new();
-  for (auto& [k, v] : props)
-    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), errstr, sizeof errstr) !=
-        RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      die("config " + k + "=" + v + ": " + errstr);
-    }
+  std::string err;
+  auto conf = fastkafka::kafka::make_conf(props, err);
+  if (!conf)
+    die("config: " + err);
   if (setup != nullptr)
-    setup(conf, opaque);
-  auto* rk = rd_kafka_new(type, conf, errstr, sizeof errstr);
-  if (rk == nullptr) {
-    rd_kafka_conf_destroy(conf);
-    die(std::string{"rd_kafka_new: "} + errstr);
-  }
-  return rk_ptr{rk};
+    setup(conf.get(), opaque);
+  auto rk = fastkafka::kafka::make_client(type, std::move(conf), err);
+  if (!rk)
+    die(err);
+  return rk;
 }
 
 properties parse_assignments(const std::vector<std::string>& words) {

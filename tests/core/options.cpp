@@ -14,6 +14,7 @@
 
 #include "fastkafka/errors.hpp"
 #include "fastkafka/kafka/config.hpp"
+#include "fastkafka/kafka/handles.hpp"
 
 using namespace fastkafka;
 using fastkafka::kafka::rdkafka_properties;
@@ -83,11 +84,10 @@ client_options fully_populated() {
 
 // Whether this librdkafka can do OIDC (needs libcurl at build time).
 bool rdkafka_has_oidc() {
-  auto* conf = rd_kafka_conf_new();
+  fastkafka::kafka::conf_ptr conf{rd_kafka_conf_new()};
   char buf[1024];
   size_t size = sizeof(buf);
-  rd_kafka_conf_get(conf, "builtin.features", buf, &size);
-  rd_kafka_conf_destroy(conf);
+  rd_kafka_conf_get(conf.get(), "builtin.features", buf, &size);
   return contains(buf, "oidc");
 }
 
@@ -95,22 +95,14 @@ bool rdkafka_has_oidc() {
 std::string
 try_create(rd_kafka_type_t type,
            const std::vector<std::pair<std::string, std::string>>& props) {
-  auto* conf = rd_kafka_conf_new();
-  char err[512];
-  rd_kafka_conf_set(conf, "log_level", "0", err, sizeof(err));
-  for (auto& [k, v] : props)
-    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof(err)) !=
-        RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      return k + ": " + err;
-    }
-  auto* rk = rd_kafka_new(type, conf, err, sizeof(err));
-  if (rk == nullptr) {
-    rd_kafka_conf_destroy(conf);
+  auto all = props;
+  all.insert(all.begin(), {"log_level", "0"});
+  std::string err;
+  auto conf = fastkafka::kafka::make_conf(all, err);
+  if (!conf)
     return err;
-  }
-  rd_kafka_destroy(rk);
-  return {};
+  auto rk = fastkafka::kafka::make_client(type, std::move(conf), err);
+  return rk ? std::string{} : err;
 }
 
 } // namespace
@@ -839,11 +831,10 @@ CAF_TEST(librdkafka knows every mapped key and value) {
   for (auto role : {client_role::consumer, client_role::producer}) {
     for (auto& [key, value] : rdkafka_properties(opts, role)) {
       sent.insert(key);
-      auto* conf = rd_kafka_conf_new();
+      fastkafka::kafka::conf_ptr conf{rd_kafka_conf_new()};
       char err[512] = "";
-      auto rc =
-          rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof(err));
-      rd_kafka_conf_destroy(conf);
+      auto rc = rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), err,
+                                  sizeof(err));
       CAF_MESSAGE(key << "=" << value << ": " << err);
       if (!oidc && key.starts_with("sasl.oauthbearer.") &&
           key != "sasl.oauthbearer.config") {
@@ -872,13 +863,12 @@ CAF_TEST(librdkafka knows every mapped key and value) {
         if (key != info.rdkafka_key ||
             (!oidc && key.starts_with("sasl.oauthbearer.")))
           continue;
-        auto* conf = rd_kafka_conf_new();
+        fastkafka::kafka::conf_ptr conf{rd_kafka_conf_new()};
         char err[512] = "";
         CAF_MESSAGE(key << "=" << value);
-        CAF_CHECK_EQUAL(rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err,
-                                          sizeof(err)),
+        CAF_CHECK_EQUAL(rd_kafka_conf_set(conf.get(), key.c_str(),
+                                          value.c_str(), err, sizeof(err)),
                         RD_KAFKA_CONF_OK);
-        rd_kafka_conf_destroy(conf);
       }
     }
   }

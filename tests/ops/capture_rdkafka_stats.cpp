@@ -10,6 +10,9 @@
 // fresh documents, so that the parser follows the library actually linked.
 #include <librdkafka/rdkafka.h>
 
+#include "fastkafka/kafka/config.hpp"
+#include "fastkafka/kafka/handles.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -42,20 +45,16 @@ int on_stats(rd_kafka_t*, char* json, size_t len, void* opaque) {
 
 void quiet(const rd_kafka_t*, int, const char*, const char*) {}
 
-struct rk_deleter {
-  void operator()(rd_kafka_t* rk) const noexcept { rd_kafka_destroy(rk); }
-};
-using rk_ptr = std::unique_ptr<rd_kafka_t, rk_deleter>;
+using rk_ptr = fastkafka::kafka::kafka_ptr;
 
 rk_ptr make(rd_kafka_type_t type, const std::string& bootstrap,
             stats_box& box) {
   char err[512];
-  auto* conf = rd_kafka_conf_new();
+  fastkafka::kafka::conf_ptr owned{rd_kafka_conf_new()};
+  auto* conf = owned.get();
   auto set = [&](const char* k, const char* v) {
-    if (rd_kafka_conf_set(conf, k, v, err, sizeof err) != RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
+    if (rd_kafka_conf_set(conf, k, v, err, sizeof err) != RD_KAFKA_CONF_OK)
       throw std::runtime_error(std::string{k} + ": " + err);
-    }
   };
   set("bootstrap.servers", bootstrap.c_str());
   set("statistics.interval.ms", "500");
@@ -71,12 +70,11 @@ rk_ptr make(rd_kafka_type_t type, const std::string& bootstrap,
   rd_kafka_conf_set_stats_cb(conf, on_stats);
   rd_kafka_conf_set_log_cb(conf, quiet);
   rd_kafka_conf_set_opaque(conf, &box);
-  auto* rk = rd_kafka_new(type, conf, err, sizeof err);
-  if (rk == nullptr) {
-    rd_kafka_conf_destroy(conf);
-    throw std::runtime_error(std::string{"rd_kafka_new: "} + err);
-  }
-  return rk_ptr{rk};
+  std::string why;
+  auto rk = fastkafka::kafka::make_client(type, std::move(owned), why);
+  if (!rk)
+    throw std::runtime_error(why);
+  return rk;
 }
 
 void write(const std::string& path, stats_box& box) {

@@ -4,6 +4,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "fastkafka/kafka/config.hpp"
+#include "fastkafka/kafka/handles.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -36,26 +39,9 @@ using clock_type = std::chrono::steady_clock;
 
 // -- librdkafka -------------------------------------------------------------
 
-struct rd_kafka_deleter {
-  void operator()(rd_kafka_t* rk) const noexcept { rd_kafka_destroy(rk); }
-};
-
-using handle_ptr = std::unique_ptr<rd_kafka_t, rd_kafka_deleter>;
-
-struct partition_list_deleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const noexcept {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-
-using partition_list_ptr =
-    std::unique_ptr<rd_kafka_topic_partition_list_t, partition_list_deleter>;
-
-struct metadata_deleter {
-  void operator()(const rd_kafka_metadata_t* md) const noexcept {
-    rd_kafka_metadata_destroy(md);
-  }
-};
+// The adapter's holders: one owner per librdkafka object, in one place.
+using handle_ptr = fastkafka::kafka::kafka_ptr;
+using partition_list_ptr = fastkafka::kafka::tpl_ptr;
 
 /// Outcome of the delivery reports a producer received so far.
 struct delivery_log {
@@ -87,26 +73,20 @@ inline handle_ptr
 make_client(rd_kafka_type_t type, const std::string& bootstrap,
             std::vector<std::pair<std::string, std::string>> settings = {},
             delivery_log* log = nullptr) {
-  char errstr[512];
-  auto* conf = rd_kafka_conf_new();
   settings.insert(settings.begin(), {"bootstrap.servers", bootstrap});
-  for (const auto& [key, value] : settings)
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr,
-                          sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      throw std::runtime_error(key + ": " + errstr);
-    }
-  rd_kafka_conf_set_log_cb(conf, quiet_log);
+  std::string err;
+  auto conf = fastkafka::kafka::make_conf(settings, err);
+  if (!conf)
+    throw std::runtime_error(err);
+  rd_kafka_conf_set_log_cb(conf.get(), quiet_log);
   if (log) {
-    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    rd_kafka_conf_set_opaque(conf, log);
+    rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
+    rd_kafka_conf_set_opaque(conf.get(), log);
   }
-  auto* rk = rd_kafka_new(type, conf, errstr, sizeof(errstr));
-  if (!rk) {
-    rd_kafka_conf_destroy(conf);
-    throw std::runtime_error(std::string{"rd_kafka_new: "} + errstr);
-  }
-  return handle_ptr{rk};
+  auto rk = fastkafka::kafka::make_client(type, std::move(conf), err);
+  if (!rk)
+    throw std::runtime_error(err);
+  return rk;
 }
 
 /// Enqueues one message; partition RD_KAFKA_PARTITION_UA lets the key pick.
@@ -137,7 +117,7 @@ inline int partition_count(rd_kafka_t* rk, const std::string& topic) {
   if (rd_kafka_metadata(rk, 1, nullptr, &raw, 10000) !=
       RD_KAFKA_RESP_ERR_NO_ERROR)
     return -1;
-  std::unique_ptr<const rd_kafka_metadata_t, metadata_deleter> md{raw};
+  fastkafka::kafka::metadata_ptr md{raw};
   for (int i = 0; i < md->topic_cnt; ++i)
     if (topic == md->topics[i].topic && md->topics[i].err == 0)
       return md->topics[i].partition_cnt;
