@@ -202,23 +202,13 @@ void fail(app_ptr self, std::string reason) {
 
 void crashed(app_ptr self, const std::string& what, restart_budget& budget,
              const caf::error& reason, uint32_t index) {
-  auto& st = self->state;
-  auto why = describe_error(self->system(), reason);
-  auto n = budget.crash(st.plan.restarts, monotonic_ms());
-  if (n < 0) {
-    fail(self, what + " crashed more than " +
-                   std::to_string(st.plan.restarts.max_restarts) +
-                   " times within " +
-                   std::to_string(st.plan.restarts.window.count()) +
-                   " ms; last: " + why);
-    return;
-  }
-  auto wait = restart_backoff(st.plan.restarts, n);
-  log().error("{} crashed: {}; restarting it in {} ms (crash {} of at most "
-              "{} within {} ms)",
-              what, why, wait.count(), n, st.plan.restarts.max_restarts,
-              st.plan.restarts.window.count());
-  self->delayed_send(self, wait, restart_atom_v, index);
+  std::string exhausted;
+  if (auto wait =
+          budget.after_crash(self->state.plan.restarts, what,
+                             describe_error(self->system(), reason), exhausted))
+    self->delayed_send(self, *wait, restart_atom_v, index);
+  else
+    fail(self, std::move(exhausted));
 }
 
 void on_down(app_ptr self, const caf::down_msg& msg) {

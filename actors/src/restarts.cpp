@@ -4,7 +4,9 @@
 #include "caf/error.hpp"
 
 #include "fastkafka/actors/interfaces.hpp"
+#include "fastkafka/detail/clock.hpp"
 #include "fastkafka/errors.hpp"
+#include "fastkafka/log.hpp"
 
 namespace fastkafka::actors {
 
@@ -22,6 +24,25 @@ int restart_budget::crash(const restart_policy& policy, int64_t now_ms) {
   crashes_.push_back(now_ms);
   auto n = static_cast<int>(crashes_.size());
   return n > policy.max_restarts ? -1 : n;
+}
+
+std::optional<std::chrono::milliseconds>
+restart_budget::after_crash(const restart_policy& policy,
+                            const std::string& what, const std::string& why,
+                            std::string& exhausted) {
+  auto n = crash(policy, fastkafka::detail::monotonic_ms());
+  if (n < 0) {
+    exhausted = what + " crashed more than " +
+                std::to_string(policy.max_restarts) + " times within " +
+                std::to_string(policy.window.count()) + " ms; last: " + why;
+    return std::nullopt;
+  }
+  auto wait = restart_backoff(policy, n);
+  log().error("{} crashed: {}; restarting it in {} ms (crash {} of at most "
+              "{} within {} ms)",
+              what, why, wait.count(), n, policy.max_restarts,
+              policy.window.count());
+  return wait;
 }
 
 std::string describe_error(caf::actor_system& sys, const caf::error& err) {

@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -198,6 +199,13 @@ public:
   /// Counts a crash at `now_ms`; returns how many fall in the window, or
   /// -1 when the policy is exhausted.
   int crash(const restart_policy& policy, int64_t now_ms);
+
+  /// Counts a crash of `what` (ended by `why`) and logs the decision:
+  /// the wait before its restart, or nothing when the policy is exhausted,
+  /// with `exhausted` saying so in a sentence.
+  std::optional<std::chrono::milliseconds>
+  after_crash(const restart_policy& policy, const std::string& what,
+              const std::string& why, std::string& exhausted);
 
 private:
   std::vector<int64_t> crashes_;
