@@ -267,13 +267,8 @@ void give_up(supervisor_ptr self, std::string reason) {
 // up when the policy is exhausted.
 void crashed(supervisor_ptr self, const std::string& what,
              restart_budget& budget, const caf::error& reason, uint32_t index) {
-  std::string exhausted;
-  if (auto wait =
-          budget.after_crash(self->state.plan.restarts, what,
-                             describe_error(self->system(), reason), exhausted))
-    self->delayed_send(self, *wait, restart_atom_v, index);
-  else
-    give_up(self, std::move(exhausted));
+  on_child_crash(self, what, budget, reason, index,
+                 [self](std::string why) { give_up(self, std::move(why)); });
 }
 
 void on_down(supervisor_ptr self, const caf::down_msg& msg) {
