@@ -21,6 +21,8 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <pthread.h>
 #include <sstream>
 #include <string>
@@ -34,6 +36,12 @@ constexpr int exit_usage = 2;
 
 /// Exit code when the broker cannot start.
 constexpr int exit_failure = 1;
+
+/// Shared by the control thread and main: no command after `closed`.
+struct control_gate {
+  std::mutex mtx;
+  bool closed = false;
+};
 
 /// Runs one control command; returns the answer line.
 std::string run_command(fastkafka::embedded_broker& broker,
@@ -148,18 +156,28 @@ int main(int argc, char** argv) {
                  "topics get 4 partitions. Not for production. Stop it with "
                  "SIGINT or SIGTERM."
               << std::endl;
+    // Commands run on a thread of their own (detached: it may sit in a read
+    // of stdin forever); the main thread waits for the stop signal. At end
+    // of input the broker keeps running. `gate` keeps a command from
+    // running while the broker is destroyed.
+    auto gate = std::make_shared<control_gate>();
     if (control) {
-      // Commands on a thread of their own; the main thread waits for the
-      // stop signal. At end of input the broker keeps running.
-      std::thread{[&broker] {
+      std::thread{[&broker, gate] {
         std::string line;
-        while (std::getline(std::cin, line))
-          if (!line.empty())
-            std::cout << run_command(broker, line) << std::endl;
+        while (std::getline(std::cin, line)) {
+          if (line.empty())
+            continue;
+          std::lock_guard guard{gate->mtx};
+          if (gate->closed)
+            return;
+          std::cout << run_command(broker, line) << std::endl;
+        }
       }}.detach();
     }
     int received = 0;
     sigwait(&stop_signals, &received);
+    std::lock_guard guard{gate->mtx};
+    gate->closed = true;
   } catch (const std::exception& e) {
     std::cerr << "fastkafka-broker: " << e.what() << std::endl;
     return exit_failure;
