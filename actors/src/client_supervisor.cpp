@@ -160,6 +160,11 @@ std::string start_clients(supervisor_ptr self) {
       auto e = weak.lock();
       return e ? e->statistics() : std::string{};
     };
+    status->end_offset =
+        [weak = std::weak_ptr<engine::consumer_engine>{engine}](int32_t p) {
+          auto e = weak.lock();
+          return e ? e->end_offset(p) : int64_t{-1};
+        };
     log().info("consumer {} subscribed to {} (group {}, max_poll_records {}) "
                "with {}",
                spec->name, spec->topic, plan.group_ids[i],
