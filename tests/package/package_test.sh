@@ -144,7 +144,7 @@ deb)
     grep -qE "(^|, |\| )$p( |,|$)" <<<"$depends" || fail "Depends does not name $p"
   done
   # Every package named exists in this system's Debian (installed here).
-  for p in $(tr ',|' '\n\n' <<<"$depends" | sed 's/(.*)//; s/ //g' | grep -v '^pkg-config$'); do
+  for p in $(tr ',|' '\n' <<<"$depends" | sed 's/(.*)//; s/ //g' | grep -v '^pkg-config$'); do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
       fail "Depends names $p, which is not an installed Debian package here"
   done
