@@ -148,7 +148,8 @@ deb)
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
       fail "Depends names $p, which is not an installed Debian package here"
   done
-  dpkg-deb -c "$deb" | grep -q "/usr/$libdir/cmake/fastkafka/fastkafkaConfig.cmake\$" ||
+  contents=$(dpkg-deb -c "$deb")
+  grep -q "/usr/$libdir/cmake/fastkafka/fastkafkaConfig.cmake\$" <<<"$contents" ||
     fail "the .deb has no /usr/$libdir/cmake/fastkafka/fastkafkaConfig.cmake"
   run dpkg-deb -x "$deb" "$work/root"
   configure_consumer "$work/build" "-DCMAKE_PREFIX_PATH=$work/root/usr"
