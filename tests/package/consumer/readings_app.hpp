@@ -21,10 +21,11 @@ BOOST_DESCRIBE_STRUCT(Reading, (), (id, value))
 
 /// The app's declaration.
 inline fastkafka::app_config config() {
-  return {.title = "Readings",
-          .description = "Doubles every reading",
-          .version = "1.0.0",
-          .kafka_brokers = {{"localhost", {{.url = "localhost", .port = 9092}}}}};
+  return {
+      .title = "Readings",
+      .description = "Doubles every reading",
+      .version = "1.0.0",
+      .kafka_brokers = {{"localhost", {{.url = "localhost", .port = 9092}}}}};
 }
 
 /// One producer (`doubled`) and one consumer (`readings`).
