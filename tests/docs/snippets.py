@@ -3,7 +3,8 @@
 
 A code block preceded by `<!-- snippet: PATH#NAME -->` must contain exactly
 the lines between the two `// [snippet:NAME]` markers in PATH (relative to
-the repository root). `--write` refreshes the blocks instead of checking.
+the repository root); `# [snippet:NAME]` in CMake files. `--write` refreshes
+the blocks instead of checking.
 """
 import pathlib
 import re
@@ -15,7 +16,8 @@ MARK = re.compile(r"<!-- snippet: (?P<path>[^#\s]+)#(?P<name>[\w-]+) -->\n```(?P
 
 def region(root, path, name):
     text = (root / path).read_text().splitlines(keepends=True)
-    marks = [i for i, line in enumerate(text) if line.strip() == f"// [snippet:{name}]"]
+    wanted = (f"// [snippet:{name}]", f"# [snippet:{name}]")
+    marks = [i for i, line in enumerate(text) if line.strip() in wanted]
     if len(marks) != 2:
         raise SystemExit(f"{path}: expected two '// [snippet:{name}]' markers, found {len(marks)}")
     return "".join(text[marks[0] + 1:marks[1]])
