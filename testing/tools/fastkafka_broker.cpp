@@ -1,7 +1,12 @@
 // fastkafka-broker: runs the embedded Kafka broker (librdkafka's mock
 // cluster) as a standalone process, for kcat, other languages' clients and
 // scripts. The first stdout line is the bootstrap address; it runs until
-// SIGINT or SIGTERM.
+// SIGINT or SIGTERM. With --control it reads fault-injection commands from
+// stdin, one per line, and answers each on stdout:
+//   down ID | up ID            take broker ID (1-based) down / bring it up
+//   rtt ID MS                  delay every answer of broker ID by MS
+//   error API CODE [COUNT]     fail the next COUNT (1) requests of Kafka API
+//                              key API (8 = OffsetCommit) with error CODE
 
 #include "fastkafka/embedded_broker.hpp"
 
@@ -11,7 +16,12 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <mutex>
 #include <pthread.h>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -20,6 +30,46 @@ constexpr int exit_usage = 2;
 
 /// Exit code when the broker cannot start.
 constexpr int exit_failure = 1;
+
+/// Runs one control command on `broker`; returns the answer line.
+std::string control(fastkafka::embedded_broker& broker,
+                    const std::string& line) {
+  std::istringstream in{line};
+  std::string verb;
+  in >> verb;
+  auto result = [&](std::error_code ec) {
+    return ec ? "error: " + line + ": " + ec.message() : "ok " + line;
+  };
+  if (verb == "down" || verb == "up") {
+    int32_t id = 0;
+    if (!(in >> id))
+      return "error: usage: " + verb + " BROKER_ID";
+    return result(verb == "down" ? broker.set_down(id) : broker.set_up(id));
+  }
+  if (verb == "rtt") {
+    int32_t id = 0;
+    int64_t ms = 0;
+    if (!(in >> id >> ms))
+      return "error: usage: rtt BROKER_ID MILLISECONDS";
+    return result(broker.set_rtt(id, std::chrono::milliseconds{ms}));
+  }
+  if (verb == "error") {
+    int api = 0;
+    int code = 0;
+    int count = 1;
+    if (!(in >> api >> code))
+      return "error: usage: error API_KEY ERROR_CODE [COUNT]";
+    in >> count;
+    if (api < 0 || api > 100 || count < 1 || count > 1000000)
+      return "error: " + line + ": API key 0-100, count 1-1000000";
+    broker.push_request_errors(static_cast<int16_t>(api),
+                               std::vector<int>(static_cast<size_t>(count),
+                                                code));
+    return "ok " + line;
+  }
+  return "error: unknown command \"" + verb +
+         "\"; commands: down ID, up ID, rtt ID MS, error API CODE [COUNT]";
+}
 
 } // namespace
 
@@ -43,6 +93,11 @@ int main(int argc, char** argv) {
                  "Topic to create up front (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
+  bool with_control = false;
+  app.add_flag("--control", with_control,
+               "Read fault-injection commands from stdin (down ID, up ID, "
+               "rtt ID MS, error API CODE [COUNT]); each is answered on "
+               "stdout with \"ok ...\" or \"error: ...\"");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -77,8 +132,23 @@ int main(int argc, char** argv) {
                  "topics get 4 partitions. Not for production. Stop it with "
                  "SIGINT or SIGTERM."
               << std::endl;
+    // Never destroyed: the control thread may still wait on it at exit.
+    auto* busy = new std::mutex;
+    if (with_control)
+      // Detached: it may block in a read when the signal comes.
+      std::thread{[&broker, busy] {
+        std::string line;
+        while (std::getline(std::cin, line)) {
+          if (line.empty())
+            continue;
+          std::lock_guard<std::mutex> guard{*busy};
+          std::cout << control(broker, line) << std::endl;
+        }
+      }}.detach();
     int received = 0;
     sigwait(&stop_signals, &received);
+    // Held until the process ends: no command touches the broker as it goes.
+    busy->lock();
   } catch (const std::exception& e) {
     std::cerr << "fastkafka-broker: " << e.what() << std::endl;
     return exit_failure;
