@@ -1,7 +1,7 @@
 // fastkafka-redelivery: how many messages a pipeline processes twice after
 // a kill -9 or a broker outage in the middle of a stream.
 //
-//   fastkafka-redelivery --pipeline build/examples/pipeline/pipeline \
+//   fastkafka-redelivery --pipeline build/examples/pipeline/pipeline
 //       --scenario kill9 --scenario outage --messages 30000
 //
 // For each scenario it starts an embedded broker in this process and the
@@ -25,6 +25,7 @@
 
 #include <boost/json.hpp>
 
+#include <csignal>
 #include <iostream>
 #include <map>
 #include <set>
@@ -212,19 +213,21 @@ outcome run_scenario(const settings& s, const std::string& scenario) {
       app = std::make_unique<pipeline_process>(s, bootstrap, next);
     });
   } else {
-    std::optional<clock_type::time_point> up_at;
+    bool down = false;
+    auto up_at = clock_type::now();
     streamed = stream(s, bootstrap, [&](int64_t id) {
       if (id == s.messages / 3) {
         broker.set_down(1);
+        down = true;
         up_at = clock_type::now() + std::chrono::milliseconds(s.outage_ms);
       }
-      if (up_at && clock_type::now() >= *up_at) {
+      if (down && clock_type::now() >= up_at) {
         broker.set_up(1);
-        up_at.reset();
+        down = false;
       }
     });
-    if (up_at) {
-      std::this_thread::sleep_until(*up_at);
+    if (down) {
+      std::this_thread::sleep_until(up_at);
       broker.set_up(1);
     }
   }

@@ -301,7 +301,7 @@ CAF_TEST(a SIGTERM while the coordinator is gone and a commit is retried
 // -- 2. commits that tell the truth ------------------------------------------
 
 CAF_TEST(a commit refused during stop is logged as not confirmed and the
-             confirmed line equals the broker's committed offsets) {
+             confirmed line equals the offsets the broker committed) {
   broker_process broker;
   app_process app{pipeline_run(broker.bootstrap, "3000")};
   CAF_REQUIRE(test::produce_all(broker.bootstrap, "input", test::inputs(1, 200)));
