@@ -175,8 +175,8 @@ std::unordered_map<int64_t, int64_t> read_ids(const settings& s,
     if (msg == nullptr)
       continue;
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      auto value = boost::json::parse(std::string_view{
-          static_cast<const char*>(msg->payload), msg->len});
+      auto value = boost::json::parse(
+          std::string_view{static_cast<const char*>(msg->payload), msg->len});
       ++counts[value.as_object().at("id").as_int64()];
       ++outputs;
       if (!complete_at && static_cast<int64_t>(counts.size()) >= s.messages)
@@ -240,9 +240,8 @@ outcome run_scenario(const settings& s, const std::string& scenario) {
   app->stop(SIGTERM, 40s);
   // Which partition each id came from: re-delivery is bounded per input
   // partition.
-  auto inputs =
-      test::read_topic(bootstrap, "input", static_cast<size_t>(s.messages),
-                       60s, 200ms);
+  auto inputs = test::read_topic(bootstrap, "input",
+                                 static_cast<size_t>(s.messages), 60s, 200ms);
   std::unordered_map<int64_t, int32_t> partition_of;
   for (auto& r : inputs)
     partition_of[std::stoll(r.key)] = r.partition;

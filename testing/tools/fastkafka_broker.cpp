@@ -62,9 +62,9 @@ std::string control(fastkafka::embedded_broker& broker,
     in >> count;
     if (api < 0 || api > 100 || count < 1 || count > 1000000)
       return "error: " + line + ": API key 0-100, count 1-1000000";
-    broker.push_request_errors(static_cast<int16_t>(api),
-                               std::vector<int>(static_cast<size_t>(count),
-                                                code));
+    broker.push_request_errors(
+        static_cast<int16_t>(api),
+        std::vector<int>(static_cast<size_t>(count), code));
     return "ok " + line;
   }
   return "error: unknown command \"" + verb +

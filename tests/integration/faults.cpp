@@ -81,9 +81,23 @@ std::optional<offsets> offsets_after(const std::string& log,
 }
 
 // The two lines a stopping consumer writes (engine/consumer_engine.cpp).
-const std::string confirmed_marker = "offsets of input confirmed by the broker:";
+const std::string confirmed_marker =
+    "offsets of input confirmed by the broker:";
 const std::string unconfirmed_marker =
     "offsets of input processed but not confirmed by the broker:";
+
+/// The wall clock as the app's log prints it (UTC, to the millisecond).
+std::string wall_time() {
+  auto now = std::chrono::system_clock::now();
+  auto t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                now.time_since_epoch())
+                .count() %
+            1000;
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%H:%M:%S", std::gmtime(&t));
+  return std::string{buf} + "." + std::to_string(1000 + ms).substr(1);
+}
 
 /// A `fastkafka-broker --control` with the pipeline's topics.
 struct broker_process {
@@ -141,6 +155,7 @@ struct app_process {
   std::pair<int, std::chrono::milliseconds>
   stop(int sig, std::chrono::milliseconds timeout) {
     auto before = clock_type::now();
+    CAF_MESSAGE("signal " << sig << " at " << wall_time());
     CAF_REQUIRE_EQUAL(::kill(proc.pid(), sig), 0);
     std::optional<int> status;
     while (!status && clock_type::now() - before < timeout) {
@@ -150,6 +165,11 @@ struct app_process {
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
         clock_type::now() - before);
     drain(200ms);
+    if (auto at = log.find("received SIG"); at != std::string::npos) {
+      at = log.rfind('\n', at);
+      CAF_MESSAGE("app log from the stop on:\n"
+                  << log.substr(at == std::string::npos ? 0 : at + 1));
+    }
     if (!status || !WIFEXITED(*status))
       return {-1, took};
     return {WEXITSTATUS(*status), took};
@@ -158,8 +178,8 @@ struct app_process {
 
 std::vector<std::string> pipeline_run(const std::string& bootstrap,
                                       const std::string& stop_timeout_ms) {
-  return {"run",         "--bootstrap-servers", bootstrap,
-          "--set",       "fetch_max_wait_ms=10", "--stop-timeout-ms",
+  return {"run",          "--bootstrap-servers",  bootstrap,
+          "--set",        "fetch_max_wait_ms=10", "--stop-timeout-ms",
           stop_timeout_ms};
 }
 
@@ -251,11 +271,12 @@ consumer.close()
 
 // -- 1. a stop that always ends ----------------------------------------------
 
-CAF_TEST(a SIGTERM while the coordinator is gone and a commit is retried
+CAF_TEST(a stop signal while the coordinator is gone and a commit is retried
              exits within the stop timeout naming what was not committed) {
   broker_process broker;
   app_process app{pipeline_run(broker.bootstrap, "3000")};
-  CAF_REQUIRE(test::produce_all(broker.bootstrap, "input", test::inputs(1, 200)));
+  CAF_REQUIRE(
+      test::produce_all(broker.bootstrap, "input", test::inputs(1, 200)));
   CAF_REQUIRE_EQUAL(test::read_topic(broker.bootstrap, "output", 200).size(),
                     200u);
   CAF_REQUIRE(test::eventually([&] {
@@ -294,17 +315,18 @@ CAF_TEST(a SIGTERM while the coordinator is gone and a commit is retried
                                    << committed[p]);
     CAF_CHECK_GREATER(offset, committed[p]);
   }
-  CAF_MESSAGE("unconfirmed line: " << line_with(app.log, unconfirmed_marker)
-                                          .value_or("-"));
+  CAF_MESSAGE("unconfirmed line: "
+              << line_with(app.log, unconfirmed_marker).value_or("-"));
 }
 
 // -- 2. commits that tell the truth ------------------------------------------
 
-CAF_TEST(a commit refused during stop is logged as not confirmed and the
-             confirmed line equals the offsets the broker committed) {
+CAF_TEST(a commit refused during stop is logged as not confirmed and
+         the confirmed line equals the offsets the broker committed) {
   broker_process broker;
   app_process app{pipeline_run(broker.bootstrap, "3000")};
-  CAF_REQUIRE(test::produce_all(broker.bootstrap, "input", test::inputs(1, 200)));
+  CAF_REQUIRE(
+      test::produce_all(broker.bootstrap, "input", test::inputs(1, 200)));
   CAF_REQUIRE_EQUAL(test::read_topic(broker.bootstrap, "output", 200).size(),
                     200u);
   CAF_REQUIRE(test::eventually([&] {
@@ -343,17 +365,18 @@ CAF_TEST(a commit refused during stop is logged as not confirmed and the
   CAF_CHECK(!unconfirmed->empty());
   for (auto [p, offset] : *unconfirmed)
     CAF_CHECK_GREATER(offset, committed[p]);
-  CAF_MESSAGE("confirmed line: " << line_with(app.log, confirmed_marker)
-                                        .value_or("-"));
-  CAF_MESSAGE("unconfirmed line: " << line_with(app.log, unconfirmed_marker)
-                                          .value_or("-"));
+  CAF_MESSAGE(
+      "confirmed line: " << line_with(app.log, confirmed_marker).value_or("-"));
+  CAF_MESSAGE("unconfirmed line: "
+              << line_with(app.log, unconfirmed_marker).value_or("-"));
 }
 
-CAF_TEST(a commit refused a few times during stop is retried within the
-             stop timeout and the log matches the broker) {
+CAF_TEST(a commit refused a few times during stop is retried within the stop
+             timeout and the log matches the broker) {
   broker_process broker;
   app_process app{pipeline_run(broker.bootstrap, "5000")};
-  CAF_REQUIRE(test::produce_all(broker.bootstrap, "input", test::inputs(1, 200)));
+  CAF_REQUIRE(
+      test::produce_all(broker.bootstrap, "input", test::inputs(1, 200)));
   CAF_REQUIRE_EQUAL(test::read_topic(broker.bootstrap, "output", 200).size(),
                     200u);
   std::pair<int, std::chrono::milliseconds> result;
@@ -391,8 +414,9 @@ CAF_TEST(a commit refused a few times during stop is retried within the
 
 // -- 3. few re-deliveries ----------------------------------------------------
 
-CAF_TEST(after a kill -9 and after a 10 s outage re-deliveries stay within
-             two polls per partition) {
+CAF_TEST(after a kill - 9 and
+         after a 10 s outage re -
+             deliveries stay within two polls per partition) {
   // The counting program streams 30k ids, fires the fault mid-stream, and
   // checks every id came out and at most 2 x max_poll_records per input
   // partition came out twice.
@@ -435,7 +459,8 @@ CAF_TEST(a broker that comes up later is announced as connected) {
   CAF_CHECK(app.wait_for("connected to broker", 20s));
   CAF_CHECK_EQUAL(count_of(app.log, "not reachable"), 1u);
   // And it works: input goes through.
-  CAF_REQUIRE(test::produce_all(broker.bootstrap, "input", test::inputs(1, 20)));
+  CAF_REQUIRE(
+      test::produce_all(broker.bootstrap, "input", test::inputs(1, 20)));
   CAF_CHECK_EQUAL(test::read_topic(broker.bootstrap, "output", 20).size(), 20u);
   auto [code, took] = app.stop(SIGTERM, 20s);
   CAF_CHECK_EQUAL(code, 0);
@@ -495,8 +520,8 @@ CAF_TEST(command line errors never print a secret value) {
 
 // -- 7. an empty key is a key -------------------------------------------------
 
-CAF_TEST(an empty key and no key reach a foreign reader apart also in dead
-             letters) {
+CAF_TEST(
+    an empty key and no key reach a foreign reader apart also in dead letters) {
   if (!have_kafka_python()) {
     CAF_MESSAGE("kafka-python is not installed for /usr/bin/python3: "
                 "apt-get install python3-kafka");
@@ -540,21 +565,21 @@ CAF_TEST(an empty key and no key reach a foreign reader apart also in dead
       test::read_topic(broker.bootstrap_servers(), "input.dlq", 2).size(), 2u);
   rt.stop();
 
-  auto [code, keys] = python(read_keys_script,
-                             {broker.bootstrap_servers(), "keys", "3"});
+  auto [code, keys] =
+      python(read_keys_script, {broker.bootstrap_servers(), "keys", "3"});
   CAF_CHECK_EQUAL(code, 0);
   CAF_MESSAGE("keys:\n" << keys);
   CAF_CHECK(contains(keys, "b'' {\"id\":1,"));
   CAF_CHECK(contains(keys, "None {\"id\":2,"));
   CAF_CHECK(contains(keys, "b'k' {\"id\":3,"));
   // The input as kafka-python sees it, and its dead letters.
-  auto [code_in, input] = python(read_keys_script,
-                                 {broker.bootstrap_servers(), "input", "2"});
+  auto [code_in, input] =
+      python(read_keys_script, {broker.bootstrap_servers(), "input", "2"});
   CAF_CHECK_EQUAL(code_in, 0);
   CAF_CHECK(contains(input, "b'' empty-key: not json"));
   CAF_CHECK(contains(input, "None no-key: not json"));
-  auto [code_dlq, dlq] = python(read_keys_script,
-                                {broker.bootstrap_servers(), "input.dlq", "2"});
+  auto [code_dlq, dlq] =
+      python(read_keys_script, {broker.bootstrap_servers(), "input.dlq", "2"});
   CAF_CHECK_EQUAL(code_dlq, 0);
   CAF_MESSAGE("dead letters:\n" << dlq);
   CAF_CHECK(contains(dlq, "b'' empty-key: not json"));
