@@ -299,7 +299,7 @@ CAF_TEST(a stop signal while the coordinator is gone and a commit is retried
   CAF_MESSAGE("exit code " << code << " after " << took.count() << " ms");
   // The bound is the stop timeout (3 s); the margin covers the runtime's
   // own teardown on a loaded machine.
-  CAF_CHECK_LESS(took, 3s + 3s);
+  CAF_CHECK_LESS(took, 3s + 2s);
   CAF_CHECK_NOT_EQUAL(code, 0);
   CAF_CHECK_NOT_EQUAL(code, -1);
   // The log names the offsets it could not commit: each is past what the
@@ -349,7 +349,7 @@ CAF_TEST(a commit refused during stop is logged as not confirmed and
   auto [code, took] = result;
   CAF_MESSAGE("exit code " << code << " after " << took.count() << " ms");
   CAF_CHECK_NOT_EQUAL(code, 0);
-  CAF_CHECK_LESS(took, 3s + 3s);
+  CAF_CHECK_LESS(took, 3s + 2s);
   auto committed = test::committed_offsets(broker.bootstrap, group, "input");
   auto confirmed = offsets_after(app.log, confirmed_marker);
   auto unconfirmed = offsets_after(app.log, unconfirmed_marker);
