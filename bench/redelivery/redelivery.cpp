@@ -123,9 +123,11 @@ struct outcome {
   bool timed_out = false;
 };
 
-/// Streams ids 1..N at `rate`; calls `fault(id)` before each id.
-template <class Fault>
-bool stream(const settings& s, const std::string& bootstrap, Fault fault) {
+/// Streams ids 1..N at `rate`; calls `fault(id)` before each id and
+/// `finish()` after the last, before waiting for the acknowledgements.
+template <class Fault, class Finish>
+bool stream(const settings& s, const std::string& bootstrap, Fault fault,
+            Finish finish) {
   test::delivery_log log;
   auto rk = test::make_client(RD_KAFKA_PRODUCER, bootstrap,
                               {{"partitioner", "murmur2_random"},
@@ -145,6 +147,7 @@ bool stream(const settings& s, const std::string& bootstrap, Fault fault) {
     if (due > clock_type::now() + 2ms)
       std::this_thread::sleep_until(due);
   }
+  finish();
   return test::wait_for_reports(rk.get(), log, static_cast<size_t>(s.messages),
                                 120s) &&
          log.failed == 0;
@@ -204,32 +207,39 @@ outcome run_scenario(const settings& s, const std::string& scenario) {
   auto started = clock_type::now();
   bool streamed = false;
   if (scenario == "kill9") {
-    streamed = stream(s, bootstrap, [&](int64_t id) {
-      if (id != s.messages / 2)
-        return;
-      app->stop(SIGKILL, 5s);
-      auto next = log_path();
-      ::unlink(next.c_str());
-      app = std::make_unique<pipeline_process>(s, bootstrap, next);
-    });
+    streamed = stream(
+        s, bootstrap,
+        [&](int64_t id) {
+          if (id != s.messages / 2)
+            return;
+          app->stop(SIGKILL, 5s);
+          auto next = log_path();
+          ::unlink(next.c_str());
+          app = std::make_unique<pipeline_process>(s, bootstrap, next);
+        },
+        [] {});
   } else {
     bool down = false;
     auto up_at = clock_type::now();
-    streamed = stream(s, bootstrap, [&](int64_t id) {
-      if (id == s.messages / 3) {
-        broker.set_down(1);
-        down = true;
-        up_at = clock_type::now() + std::chrono::milliseconds(s.outage_ms);
-      }
-      if (down && clock_type::now() >= up_at) {
-        broker.set_up(1);
-        down = false;
-      }
-    });
-    if (down) {
-      std::this_thread::sleep_until(up_at);
-      broker.set_up(1);
-    }
+    streamed = stream(
+        s, bootstrap,
+        [&](int64_t id) {
+          if (id == s.messages / 3) {
+            broker.set_down(1);
+            down = true;
+            up_at = clock_type::now() + std::chrono::milliseconds(s.outage_ms);
+          }
+          if (down && clock_type::now() >= up_at) {
+            broker.set_up(1);
+            down = false;
+          }
+        },
+        [&] {
+          if (down) {
+            std::this_thread::sleep_until(up_at);
+            broker.set_up(1);
+          }
+        });
   }
   if (!streamed)
     std::cerr << "fastkafka-redelivery: not every input was acknowledged\n";
