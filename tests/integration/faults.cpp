@@ -36,6 +36,14 @@ namespace {
 
 const std::string group = "fastkafka.pipeline.on_input";
 
+/// The pipeline binary under test: this tree's, or another build's from
+/// FASTKAFKA_FAULTS_PIPELINE (to show that a test fails without a fix).
+std::string pipeline_exe() {
+  if (auto* other = std::getenv("FASTKAFKA_FAULTS_PIPELINE"))
+    return other;
+  return PIPELINE_EXE;
+}
+
 /// Kafka API key of OffsetCommit and two retriable errors.
 constexpr int offset_commit = 8;
 constexpr int not_coordinator = 16;
@@ -134,7 +142,7 @@ struct app_process {
   }
 
   static std::vector<std::string> with_exe(std::vector<std::string> args) {
-    args.insert(args.begin(), PIPELINE_EXE);
+    args.insert(args.begin(), pipeline_exe());
     return args;
   }
 
@@ -420,9 +428,9 @@ CAF_TEST(after a kill - 9 and
   // The counting program streams 30k ids, fires the fault mid-stream, and
   // checks every id came out and at most 2 x max_poll_records per input
   // partition came out twice.
-  child_process counter{{REDELIVERY_EXE, "--pipeline", PIPELINE_EXE, "--check",
-                         "--messages", "30000", "--outage-ms", "10000",
-                         "--timeout", "90"}};
+  child_process counter{{REDELIVERY_EXE, "--pipeline", pipeline_exe(),
+                         "--check", "--messages", "30000", "--outage-ms",
+                         "10000", "--timeout", "90"}};
   auto out = counter.read_all(240s);
   CAF_MESSAGE(out);
   CAF_CHECK_EQUAL(counter.exit_code(10s), 0);
