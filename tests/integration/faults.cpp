@@ -216,7 +216,7 @@ private:
   std::thread thread_;
 };
 
-/// Ends every partition at its end offset (what a caught-up app commits).
+/// Whether the group committed every partition of `input` to its end.
 bool committed_to_end(const std::string& bootstrap) {
   auto ends = test::end_offsets(bootstrap, "input");
   return !ends.empty() &&
