@@ -187,3 +187,44 @@ print("OK")
   CAF_CHECK_EQUAL(code, 0);
   CAF_CHECK_EQUAL(out, "OK\n");
 }
+
+CAF_TEST(control commands on stdin inject faults and answer each line) {
+  child_process proc{running_broker::with_exe({"--control", "--topic", "ctl"}),
+                     true};
+  auto bootstrap = proc.read_line(10s).value_or("");
+  CAF_REQUIRE(is_bootstrap_list(bootstrap));
+  auto ask = [&](const std::string& line) {
+    CAF_REQUIRE(proc.write_stdin(line + "\n"));
+    return proc.read_line(5s).value_or("(no answer)");
+  };
+  CAF_CHECK_EQUAL(ask("nonsense"),
+                  "error: unknown command \"nonsense\"; commands: down ID, up "
+                  "ID, rtt ID MS, error API CODE [COUNT]");
+  CAF_CHECK(ask("down").starts_with("error: usage: down"));
+  CAF_CHECK(ask("down 7").starts_with("error: down 7: "));
+  CAF_CHECK_EQUAL(ask("rtt 1 5"), "ok rtt 1 5");
+  CAF_CHECK_EQUAL(ask("rtt 1 0"), "ok rtt 1 0");
+  // Two produce requests fail with NOT_LEADER_FOR_PARTITION (6), which the
+  // producer retries; the message still arrives.
+  CAF_CHECK_EQUAL(ask("error 0 6 2"), "ok error 0 6 2");
+  delivery_log log;
+  auto producer = make_client(RD_KAFKA_PRODUCER, bootstrap, {}, &log);
+  CAF_REQUIRE_EQUAL(produce(producer.get(), "ctl", "k", "v"),
+                    RD_KAFKA_RESP_ERR_NO_ERROR);
+  CAF_CHECK(wait_for_reports(producer.get(), log, 1));
+  CAF_CHECK_EQUAL(log.delivered, 1u);
+  // Down: a metadata request finds no broker; up again: it does.
+  CAF_CHECK_EQUAL(ask("down 1"), "ok down 1");
+  auto probe = make_client(RD_KAFKA_PRODUCER, bootstrap);
+  const rd_kafka_metadata_t* raw = nullptr;
+  CAF_CHECK_NOT_EQUAL(rd_kafka_metadata(probe.get(), 1, nullptr, &raw, 1500),
+                      RD_KAFKA_RESP_ERR_NO_ERROR);
+  if (raw)
+    rd_kafka_metadata_destroy(raw);
+  CAF_CHECK_EQUAL(ask("up 1"), "ok up 1");
+  CAF_CHECK_EQUAL(partition_count(probe.get(), "ctl"), 4);
+  probe.reset();
+  producer.reset();
+  CAF_REQUIRE_EQUAL(kill(proc.pid(), SIGTERM), 0);
+  CAF_CHECK_EQUAL(proc.exit_code(5s), 0);
+}
