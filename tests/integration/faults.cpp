@@ -177,6 +177,9 @@ struct app_process {
       at = log.rfind('\n', at);
       CAF_MESSAGE("app log from the stop on:\n"
                   << log.substr(at == std::string::npos ? 0 : at + 1));
+    } else {
+      CAF_MESSAGE("the app did not log the signal; its log ends with:\n"
+                  << log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
     }
     if (!status || !WIFEXITED(*status))
       return {-1, took};
@@ -191,17 +194,24 @@ std::vector<std::string> pipeline_run(const std::string& bootstrap,
           stop_timeout_ms};
 }
 
-/// Produces ids first..last, in chunks, until told to stop.
+/// Produces ids first..last with one producer, `per_tick` ids every tick
+/// (10 ms), until told to stop: input keeps arriving while faults fire.
 class streamer {
 public:
   streamer(std::string bootstrap, int64_t first, int64_t last,
-           std::chrono::milliseconds pause)
+           int64_t per_tick = 10)
       : thread_([=, this] {
-        for (auto id = first; id <= last && !stop_; id += 20) {
-          test::produce_all(bootstrap, "input",
-                            test::inputs(id, std::min(last, id + 19)));
-          std::this_thread::sleep_for(pause);
+        test::delivery_log log;
+        auto rk = test::make_client(RD_KAFKA_PRODUCER, bootstrap,
+                                    {{"linger.ms", "2"}}, &log);
+        for (auto id = first; id <= last && !stop_; ++id) {
+          test::produce(rk.get(), "input", std::to_string(id),
+                        test::input_json(id));
+          rd_kafka_poll(rk.get(), 0);
+          if ((id - first + 1) % per_tick == 0)
+            std::this_thread::sleep_for(10ms);
         }
+        rd_kafka_flush(rk.get(), 5000);
       }) {
     // nop
   }
@@ -345,7 +355,7 @@ CAF_TEST(a commit refused during stop is logged as not confirmed and
   {
     // Input keeps arriving; commits start failing just before the stop, so
     // the stop's commit (and any in flight) is refused.
-    streamer input{broker.bootstrap, 201, 5000, 20ms};
+    streamer input{broker.bootstrap, 201, 100000};
     std::this_thread::sleep_for(1500ms);
     app.drain();
     CAF_REQUIRE(broker.control("error " + std::to_string(offset_commit) + " " +
@@ -389,7 +399,7 @@ CAF_TEST(a commit refused a few times during stop is retried within the stop
                     200u);
   std::pair<int, std::chrono::milliseconds> result;
   {
-    streamer input{broker.bootstrap, 201, 5000, 20ms};
+    streamer input{broker.bootstrap, 201, 100000};
     std::this_thread::sleep_for(1500ms);
     app.drain();
     CAF_REQUIRE(broker.control("error " + std::to_string(offset_commit) + " " +
