@@ -1,6 +1,8 @@
 #include "fastkafka/kafka/client_base.hpp"
 
 #include <cstring>
+#include <mutex>
+#include <unordered_set>
 
 #include <boost/json.hpp>
 
@@ -15,16 +17,36 @@ client_base* self_of(const rd_kafka_t* rk) noexcept {
   return static_cast<client_base*>(rd_kafka_opaque(rk));
 }
 
+// The clients alive now. A handle may outlive its client: a consumer whose
+// close ran out of time is destroyed on a thread of its own (see
+// ~consumer_client), and librdkafka's threads keep logging until then, with
+// the dead client as opaque. Never destroyed: such a thread may log while
+// the process exits.
+struct live_clients {
+  std::mutex mtx;
+  std::unordered_set<const client_base*> set;
+};
+
+live_clients& live() {
+  static auto* instance = new live_clients;
+  return *instance;
+}
+
 } // namespace
 
 client_base::client_base(std::string name,
                          std::shared_ptr<const oauth_token_provider> tokens)
     : name_(std::move(name))
     , tokens_(std::move(tokens)) {
-  // nop
+  std::lock_guard guard{live().mtx};
+  live().set.insert(this);
 }
 
 client_base::~client_base() noexcept {
+  {
+    std::lock_guard guard{live().mtx};
+    live().set.erase(this);
+  }
   // Derived clients destroy their handle first; this is the last resort
   // while every member that callbacks read is still alive.
   rk_.reset();
@@ -76,10 +98,15 @@ void client_base::on_log(const rd_kafka_t* rk, int level, const char* facility,
                : level == 4                       ? spdlog::level::warn
                : level <= 6                       ? spdlog::level::info
                                                   : spdlog::level::debug;
-    auto* self = self_of(rk);
-    log().log(lvl, "librdkafka {} {}: {}",
-              self ? self->name_ : std::string{rd_kafka_name(rk)}, facility,
-              buf);
+    std::string name;
+    {
+      std::lock_guard guard{live().mtx};
+      auto* self = self_of(rk);
+      if (self != nullptr && !live().set.contains(self))
+        return; // an orphaned handle on its way out (see live_clients)
+      name = self ? self->name_ : std::string{rd_kafka_name(rk)};
+    }
+    log().log(lvl, "librdkafka {} {}: {}", name, facility, buf);
   } catch (...) {
     // A log line is not worth corrupting librdkafka's thread.
   }

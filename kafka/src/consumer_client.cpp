@@ -1,6 +1,7 @@
 #include "fastkafka/kafka/consumer_client.hpp"
 
 #include <cstring>
+#include <thread>
 
 #include "fastkafka/detail/clock.hpp"
 #include "fastkafka/kafka/config.hpp"
@@ -86,11 +87,28 @@ consumer_client::consumer_client(
 consumer_client::~consumer_client() noexcept {
   queue_.reset();
   commits_.reset();
-  // A consumer that was not closed (or whose close ran out of time) is
-  // dropped without the blocking close that rd_kafka_destroy would do.
-  if (rk_)
+  if (!rk_)
+    return;
+  if (closed_ || !close_started_) {
+    // A consumer that was not closed is dropped without the blocking close
+    // that rd_kafka_destroy would do.
     rd_kafka_destroy_flags(rk_.release(),
                            closed_ ? 0 : RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    return;
+  }
+  // A close that ran out of time still waits inside librdkafka for the
+  // coordinator (for good while it is gone), and rd_kafka_destroy would
+  // wait with it: the stop bound would not hold. The handle is destroyed on
+  // a thread of its own; its callbacks no longer reach this object (see
+  // client_base's live_clients).
+  auto* rk = rk_.release();
+  try {
+    std::thread{[rk] {
+      rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    }}.detach();
+  } catch (...) {
+    // No thread for it: leaking the handle beats blocking the stop.
+  }
 }
 
 std::unique_ptr<consumer_client> consumer_client::create(
@@ -287,6 +305,7 @@ bool consumer_client::close(std::chrono::milliseconds timeout) {
   if (closed_)
     return true;
   auto deadline = monotonic_ms() + timeout.count();
+  close_started_ = true;
   queue_ptr q{rd_kafka_queue_new(rk_.get())};
   if (error_ptr e{rd_kafka_consumer_close_queue(rk_.get(), q.get())}) {
     log().warn("consumer {}: close: {}", name(),

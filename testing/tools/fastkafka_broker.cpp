@@ -75,12 +75,16 @@ std::string run_command(fastkafka::embedded_broker& broker,
     if (!(in >> type >> key >> id))
       return "error: usage: coordinator group|transaction KEY BROKER_ID";
     ec = broker.set_coordinator(type, key, id);
-  } else if (verb == "errors") {
+  } else if (verb == "errors" || verb == "error") {
     int api_key = 0;
     int code = 0;
-    int count = 0;
-    if (!(in >> api_key >> code >> count) || count < 0 || count > 1000000)
-      return "error: usage: errors API_KEY ERROR_CODE COUNT";
+    int count = 1;
+    if (!(in >> api_key >> code))
+      return "error: usage: errors API_KEY ERROR_CODE [COUNT]";
+    if (!in.eof() && !(in >> count))
+      return "error: usage: errors API_KEY ERROR_CODE [COUNT]";
+    if (count < 0 || count > 1000000)
+      return "error: usage: errors API_KEY ERROR_CODE [COUNT] (COUNT 0-1000000)";
     broker.push_request_errors(
         static_cast<int16_t>(api_key),
         std::vector<int>(static_cast<size_t>(count), code));

@@ -62,6 +62,9 @@ private:
   queue_ptr commits_;
   std::vector<rd_kafka_message_t*> raw_;
   bool closed_ = false;
+  /// Whether `close` began leaving the group (librdkafka then finishes it
+  /// whatever happens).
+  bool close_started_ = false;
 };
 
 /// The headers of a librdkafka message (`const rd_kafka_message_t*`).
