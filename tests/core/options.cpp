@@ -463,6 +463,22 @@ CAF_TEST(options that would do nothing are refused with the reason) {
   CAF_CHECK(set_option(opts, "exclude_internal_topics", "true", err));
 }
 
+CAF_TEST(python only options say what a cpp app uses instead) {
+  client_options opts;
+  std::string err;
+  // Was "unknown option ...; did you mean sasl_oauth_scope?".
+  CAF_CHECK(
+      !set_option(opts, "sasl_oauth_token_provider", "secret-value", err));
+  CAF_MESSAGE(err);
+  CAF_CHECK(err.find("app_config::oauth_tokens") != std::string::npos);
+  CAF_CHECK(err.find("did you mean") == std::string::npos);
+  CAF_CHECK(err.find("secret-value") == std::string::npos);
+  CAF_CHECK(!set_option(opts, "ssl_context", "ctx", err));
+  CAF_CHECK(err.find("ssl_cafile") != std::string::npos);
+  CAF_CHECK(!set_option(opts, "partitioner", "p", err));
+  CAF_CHECK(err.find("murmur2_random") != std::string::npos);
+}
+
 CAF_TEST(sasl properties are sent only under a sasl protocol) {
   // FastKafka's default sasl_mechanism=PLAIN made librdkafka warn at every
   // start (CONFWARN) although no SASL was in use.
