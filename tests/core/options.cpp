@@ -495,6 +495,21 @@ CAF_TEST(sasl properties are sent only under a sasl protocol) {
   };
   CAF_CHECK(has("sasl.mechanisms"));
   CAF_CHECK(has("sasl.username"));
+  // The clients' start lines show effective values: without SASL they
+  // showed sasl_mechanism=PLAIN although nothing of it was sent.
+  for (auto role : {client_role::consumer, client_role::producer}) {
+    for (auto& [k, v] : effective_values(plain, role))
+      CAF_CHECK(!k.starts_with("sasl_"));
+    CAF_CHECK_EQUAL(effective_values(sasl, role)["sasl_mechanism"], "PLAIN");
+  }
+  // What a user sets stays (the rules check it), but is still not sent.
+  client_options set_only;
+  set_option(set_only, "sasl_plain_username", "u");
+  CAF_CHECK_EQUAL(
+      effective_values(set_only, client_role::consumer)["sasl_plain_username"],
+      "u");
+  for (auto& [k, v] : rdkafka_properties(set_only, client_role::consumer))
+    CAF_CHECK(!k.starts_with("sasl."));
 }
 
 CAF_TEST(a name cut short gets its full name suggested) {
