@@ -33,7 +33,8 @@ CAF_TEST(an empty prefix makes the registration name the topic) {
   a.consumes<reading>("plain", [](const reading&) {}, {.prefix = ""});
   auto out = a.produces<reading>("sink.v2", {.prefix = ""});
   CAF_CHECK_EQUAL(consumer(a, "plain").topic, "plain");
-  CAF_CHECK_EQUAL(a.get_topics(), (std::vector<std::string>{"plain", "sink.v2"}));
+  CAF_CHECK_EQUAL(a.get_topics(),
+                  (std::vector<std::string>{"plain", "sink.v2"}));
   CAF_CHECK_EQUAL(a.dead_letter_topics(),
                   (std::vector<std::string>{"plain.dlq"}));
 }

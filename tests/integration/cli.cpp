@@ -6,9 +6,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <set>
 #include <thread>
-#include <regex>
 
 #include <boost/json.hpp>
 
@@ -306,14 +306,14 @@ CAF_TEST(log level flag and environment variable choose what is logged) {
     CAF_CHECK_EQUAL(app.exit_code(30s), 0);
     return log + app.read_stderr(1s);
   };
-  auto info = started_lines(
-      {"run", "--bootstrap-servers", broker.bootstrap}, nullptr);
+  auto info =
+      started_lines({"run", "--bootstrap-servers", broker.bootstrap}, nullptr);
   CAF_CHECK(contains(info, " info "));
   CAF_CHECK(!contains(info, " debug "));
   // Connection failures are debug lines (the supervisor says once, at
   // warning, that the broker is unreachable): a closed port shows them.
-  auto closed = std::vector<std::string>{"run", "--bootstrap-servers",
-                                         "127.0.0.1:1"};
+  auto closed =
+      std::vector<std::string>{"run", "--bootstrap-servers", "127.0.0.1:1"};
   auto unreachable_info = started_lines(closed, nullptr);
   CAF_CHECK(!contains(unreachable_info, " debug "));
   closed.insert(closed.begin(), {"--log-level", "debug"});
@@ -321,9 +321,9 @@ CAF_TEST(log level flag and environment variable choose what is logged) {
   CAF_CHECK(contains(debug, " debug "));
   // The names --help documents, and spdlog's own spelling.
   for (auto* level : {"warn", "error", "warning"}) {
-    auto quiet = started_lines({"--log-level", level, "run",
-                                "--bootstrap-servers", broker.bootstrap},
-                               nullptr);
+    auto quiet = started_lines(
+        {"--log-level", level, "run", "--bootstrap-servers", broker.bootstrap},
+        nullptr);
     CAF_CHECK(!contains(quiet, " info "));
     CAF_CHECK(!contains(quiet, "Pipeline started"));
   }
@@ -333,13 +333,13 @@ CAF_TEST(log level flag and environment variable choose what is logged) {
       nullptr);
   CAF_CHECK(!contains(after, " info "));
   CAF_CHECK(!contains(after, "not expected"));
-  auto env = started_lines({"run", "--bootstrap-servers", broker.bootstrap},
-                           "warn");
+  auto env =
+      started_lines({"run", "--bootstrap-servers", broker.bootstrap}, "warn");
   CAF_CHECK(!contains(env, " info "));
   // The flag wins over the environment.
-  auto both = started_lines({"--log-level", "info", "run",
-                             "--bootstrap-servers", broker.bootstrap},
-                            "error");
+  auto both = started_lines(
+      {"--log-level", "info", "run", "--bootstrap-servers", broker.bootstrap},
+      "error");
   CAF_CHECK(contains(both, "Pipeline started"));
   auto bad = run_exe(PIPELINE_EXE, {"--log-level", "loud", "run"});
   CAF_CHECK_EQUAL(bad.rc, 2);
@@ -371,7 +371,8 @@ CAF_TEST(json log format writes one object per line with the text fields) {
       CAF_CHECK(obj.contains(key) && obj.at(key).is_string());
     CAF_CHECK(std::regex_match(
         std::string{obj.at("time").as_string()},
-        std::regex{R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{2}:?\d{2})"}));
+        std::regex{
+            R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{2}:?\d{2})"}));
     if (obj.at("message").as_string() == "Pipeline started")
       started = obj.at("level").as_string() == "info";
   }
@@ -455,9 +456,9 @@ CAF_TEST(a property librdkafka rejects is a sentence not an error dump) {
 
 CAF_TEST(options that cannot be honoured stop the start with the reason) {
   broker_process broker;
-  auto [rc, text] = run_pipeline({"run", "--bootstrap-servers",
-                                  broker.bootstrap, "--set",
-                                  "transactional_id=orders-tx"});
+  auto [rc, text] =
+      run_pipeline({"run", "--bootstrap-servers", broker.bootstrap, "--set",
+                    "transactional_id=orders-tx"});
   CAF_CHECK_EQUAL(rc, 2);
   CAF_CHECK(contains(text, "transactional_id is not supported"));
   CAF_CHECK(contains(text, "at-least-once"));

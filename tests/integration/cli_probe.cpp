@@ -12,12 +12,11 @@
 #include "pipeline_app.hpp"
 
 int main(int argc, char** argv) {
-  fastkafka::app app{{.title = "Probe",
-                      .description = "Pipeline plus an audit copy",
-                      .version = "0.2.0",
-                      .kafka_brokers = {{"localhost",
-                                         {{.url = "localhost",
-                                           .port = 9092}}}}}};
+  fastkafka::app app{
+      {.title = "Probe",
+       .description = "Pipeline plus an audit copy",
+       .version = "0.2.0",
+       .kafka_brokers = {{"localhost", {{.url = "localhost", .port = 9092}}}}}};
   pipeline::install(app);
   auto to_audited = app.produces<pipeline::InputData>("to_audited");
   app.consumes<pipeline::InputData>(
@@ -27,6 +26,6 @@ int main(int argc, char** argv) {
     while (!stop.stop_requested())
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   });
-  return fastkafka::run_cli(
-      app, argc, argv, {.embedded = fastkafka::embedded_broker_starter()});
+  return fastkafka::run_cli(app, argc, argv,
+                            {.embedded = fastkafka::embedded_broker_starter()});
 }

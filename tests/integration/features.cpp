@@ -367,17 +367,24 @@ CAF_TEST(
   std::atomic<bool> release{false};
   std::atomic<int32_t> held_partition{-1};
   std::atomic<int64_t> held_offset{-1};
+  std::atomic<bool> picked{false};
   svc.consumes<InputData>("on_input",
-                          [&](const InputData& m, const message_meta& meta) {
+                          [&](const InputData&, const message_meta& meta) {
                             auto now = ++running;
                             auto seen = most.load();
                             while (now > seen &&
                                    !most.compare_exchange_weak(seen, now)) {
                             }
-                            if (m.id == 5) {
-                              // Held back until the others are done: its offset
-                              // must not be committed, and neither may anything
-                              // after it on its partition.
+                            // One message at offset 3 (so that its partition
+                            // has commits to make before it) is held back
+                            // until the others are done: its offset must not
+                            // be committed, nor anything after it.
+                            bool hold = false;
+                            if (meta.offset == 3) {
+                              bool no = false;
+                              hold = picked.compare_exchange_strong(no, true);
+                            }
+                            if (hold) {
                               held_partition = meta.partition;
                               held_offset = meta.offset;
                               while (!release)
@@ -400,6 +407,7 @@ CAF_TEST(
   auto expected = test::end_offsets(bootstrap(), "input");
   CAF_REQUIRE_EQUAL(expected.size(), 4u);
   CAF_REQUIRE(held_partition.load() >= 0);
+  CAF_REQUIRE_EQUAL(held_offset.load(), 3);
   expected[held_partition.load()] = held_offset.load();
   std::map<int32_t, int64_t> committed;
   eventually(
@@ -546,13 +554,12 @@ CAF_TEST(an app wide group id gives each handler of one topic every message) {
     std::lock_guard<std::mutex> guard{mtx};
     first.insert(m.id);
   });
-  svc.consumes<InputData>(
-      "audit",
-      [&](const InputData& m) {
-        std::lock_guard<std::mutex> guard{mtx};
-        second.insert(m.id);
-      },
-      {.topic = "input"});
+  svc.consumes<InputData>("audit",
+                          [&](const InputData& m) {
+                            std::lock_guard<std::mutex> guard{mtx};
+                            second.insert(m.id);
+                          },
+                          {.topic = "input"});
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 40)));
   auto opts = where();
   opts.overrides.group_id = "replay-7";

@@ -304,11 +304,11 @@ CAF_TEST(dead letters are watched by default and keep the input headers) {
   std::vector<std::string> names;
   for (auto& [n, v] : dl[0].headers)
     names.push_back(n);
-  CAF_CHECK_EQUAL(names, (std::vector<std::string>{
-                             "trace", "n", "trace", dlq_header::reason,
-                             dlq_header::error, dlq_header::topic,
-                             dlq_header::partition, dlq_header::offset,
-                             dlq_header::consumer, dlq_header::attempts}));
+  CAF_CHECK_EQUAL(
+      names, (std::vector<std::string>{
+                 "trace", "n", "trace", dlq_header::reason, dlq_header::error,
+                 dlq_header::topic, dlq_header::partition, dlq_header::offset,
+                 dlq_header::consumer, dlq_header::attempts}));
   CAF_CHECK_EQUAL(dl[0].headers[2].second, "t-2");
   // A header assertion that does not hold shows the headers that arrived.
   auto bad =
@@ -326,13 +326,12 @@ CAF_TEST(two consumers of one topic dead letter as the documented rule says) {
   app a{{.title = "Two readers"}};
   std::atomic<int> plain_calls{0};
   a.consumes<InputData>("on_input", [&](const InputData&) { ++plain_calls; });
-  a.consumes<InputData>(
-      "audit",
-      [](const InputData& m) {
-        if (m.id == 13)
-          throw std::runtime_error("audit refuses 13");
-      },
-      {.topic = "input", .retry = {.max_attempts = 1}});
+  a.consumes<InputData>("audit",
+                        [](const InputData& m) {
+                          if (m.id == 13)
+                            throw std::runtime_error("audit refuses 13");
+                        },
+                        {.topic = "input", .retry = {.max_attempts = 1}});
   tester t{{&a}};
   t.send_raw("input", "{broken", "bad");
   t.to("input", input(13), "thirteen");
@@ -346,10 +345,9 @@ CAF_TEST(two consumers of one topic dead letter as the documented rule says) {
     copies.insert(m.key.value_or("<none>") + " " +
                   m.header_value(dlq_header::reason).value_or("?") + " " +
                   m.header_value(dlq_header::consumer).value_or("?"));
-  CAF_CHECK_EQUAL(copies,
-                  (std::multiset<std::string>{"bad decode audit",
-                                              "bad decode on_input",
-                                              "thirteen handler audit"}));
+  CAF_CHECK_EQUAL(copies, (std::multiset<std::string>{
+                              "bad decode audit", "bad decode on_input",
+                              "thirteen handler audit"}));
   CAF_CHECK_EQUAL(plain_calls.load(), 2);
 }
 
@@ -357,12 +355,13 @@ namespace {
 
 // An app whose input and output are Avro: the tester must use its codecs.
 void install_avro(app& a) {
-  auto out = a.produces<InputData>(
-      "to_avro_out", {.encoder = avro_codec<InputData>()});
-  a.consumes<InputData>(
-      "on_avro_in",
-      [out](const InputData& m) { out(InputData{m.id, m.value * 2, m.name}); },
-      {.decoder = avro_codec<InputData>()});
+  auto out = a.produces<InputData>("to_avro_out",
+                                   {.encoder = avro_codec<InputData>()});
+  a.consumes<InputData>("on_avro_in",
+                        [out](const InputData& m) {
+                          out(InputData{m.id, m.value * 2, m.name});
+                        },
+                        {.decoder = avro_codec<InputData>()});
 }
 
 } // namespace
@@ -396,10 +395,10 @@ CAF_TEST(an assertion on a topic that is not watched names the watched ones) {
   app a{pipeline::config()};
   pipeline::install(a);
   tester t{{&a}};
-  for (auto res : {t.called_with("outptu", doubled(1), 100ms),
-                   t.called_times("outptu", 1, 100ms),
-                   t.called_at_least("outptu", 1, 100ms),
-                   t.not_called("outptu", 100ms)}) {
+  for (auto res :
+       {t.called_with("outptu", doubled(1), 100ms),
+        t.called_times("outptu", 1, 100ms),
+        t.called_at_least("outptu", 1, 100ms), t.not_called("outptu", 100ms)}) {
     CAF_CHECK(!res);
     CAF_MESSAGE(res.message);
     CAF_CHECK(res.message.find("topic outptu is not watched") !=
