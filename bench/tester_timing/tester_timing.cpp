@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "fastkafka/log.hpp"
 #include "fastkafka/tester.hpp"
 #include "pipeline_app.hpp"
 
@@ -34,6 +35,8 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 7;
+  // The apps' start and stop lines would bury the figures.
+  fastkafka::set_log_level(spdlog::level::warn);
   std::vector<double> start_stop;
   std::vector<double> start;
   std::vector<double> first_round_trip;
