@@ -56,8 +56,9 @@ std::string mask_secrets(std::string text, int argc, char** argv) {
 void add_log_options(CLI::App& cli, log_args& args) {
   cli.add_option("--log-level", args.level,
                  "trace, debug, info (default), warn, error, critical or off; "
-                 "librdkafka's debug output shows at debug "
-                 "(env FASTKAFKA_LOG_LEVEL)")
+                 "debug adds connection failures and librdkafka's debug "
+                 "output (enable its contexts with --set "
+                 "librdkafka.debug=broker,...) (env FASTKAFKA_LOG_LEVEL)")
       ->type_name("LEVEL")
       ->envname("FASTKAFKA_LOG_LEVEL");
   cli.add_option("--log-format", args.format,

@@ -330,6 +330,10 @@ int run_cli(app& a, int argc, char** argv, cli_options extras) {
       cfg.title + " " + cfg.version +
       (cfg.description.empty() ? std::string{} : " - " + cfg.description)};
   cli.require_subcommand(1);
+  // Options of the program (--log-level, --log-format) also work after the
+  // command (`pipeline run --log-level debug`), as users write them;
+  // subcommands inherit this when they are added.
+  cli.fallthrough();
   cli.footer("Logs go to stderr, one line per event.");
   cli.set_version_flag(
       "--version", cfg.title + " " +

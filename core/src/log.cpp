@@ -149,9 +149,11 @@ parse_log_level(std::string_view name) {
   for (auto level : {trace, debug, info, warn, err, critical, off})
     if (to_string_view(level) == name)
       return level;
-  if (name == "warning")
+  // spdlog spells them `warning` and `error`; --help documents `warn` (and
+  // `err` is spdlog's enum name): accept all of them.
+  if (name == "warn" || name == "warning")
     return warn;
-  if (name == "error")
+  if (name == "err" || name == "error")
     return err;
   return std::nullopt;
 }

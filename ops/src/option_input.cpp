@@ -108,7 +108,10 @@ std::string apply_option(client_options& opts, std::string_view name,
   auto key = target.starts_with("librdkafka.")
                  ? std::string_view{target}.substr(11)
                  : std::string_view{target};
-  if (is_secret_option(key))
+  // The reason is worth showing when it does not carry the secret (an
+  // option that cannot be set at all, such as sasl_oauth_token_provider).
+  if (is_secret_option(key) &&
+      (text.empty() || err.find(text) != std::string::npos))
     throw config_error(std::string{where} + ": invalid value for " + target +
                        " (not shown: it is a secret)");
   throw config_error(std::string{where} + ": " + err);

@@ -463,6 +463,22 @@ CAF_TEST(options that would do nothing are refused with the reason) {
   CAF_CHECK(set_option(opts, "exclude_internal_topics", "true", err));
 }
 
+CAF_TEST(python only options say what a cpp app uses instead) {
+  client_options opts;
+  std::string err;
+  // Was "unknown option ...; did you mean sasl_oauth_scope?".
+  CAF_CHECK(
+      !set_option(opts, "sasl_oauth_token_provider", "secret-value", err));
+  CAF_MESSAGE(err);
+  CAF_CHECK(err.find("app_config::oauth_tokens") != std::string::npos);
+  CAF_CHECK(err.find("did you mean") == std::string::npos);
+  CAF_CHECK(err.find("secret-value") == std::string::npos);
+  CAF_CHECK(!set_option(opts, "ssl_context", "ctx", err));
+  CAF_CHECK(err.find("ssl_cafile") != std::string::npos);
+  CAF_CHECK(!set_option(opts, "partitioner", "p", err));
+  CAF_CHECK(err.find("murmur2_random") != std::string::npos);
+}
+
 CAF_TEST(sasl properties are sent only under a sasl protocol) {
   // FastKafka's default sasl_mechanism=PLAIN made librdkafka warn at every
   // start (CONFWARN) although no SASL was in use.
@@ -479,6 +495,21 @@ CAF_TEST(sasl properties are sent only under a sasl protocol) {
   };
   CAF_CHECK(has("sasl.mechanisms"));
   CAF_CHECK(has("sasl.username"));
+  // The clients' start lines show effective values: without SASL they
+  // showed sasl_mechanism=PLAIN although nothing of it was sent.
+  for (auto role : {client_role::consumer, client_role::producer}) {
+    for (auto& [k, v] : effective_values(plain, role))
+      CAF_CHECK(!k.starts_with("sasl_"));
+    CAF_CHECK_EQUAL(effective_values(sasl, role)["sasl_mechanism"], "PLAIN");
+  }
+  // What a user sets stays (the rules check it), but is still not sent.
+  client_options set_only;
+  set_option(set_only, "sasl_plain_username", "u");
+  CAF_CHECK_EQUAL(
+      effective_values(set_only, client_role::consumer)["sasl_plain_username"],
+      "u");
+  for (auto& [k, v] : rdkafka_properties(set_only, client_role::consumer))
+    CAF_CHECK(!k.starts_with("sasl."));
 }
 
 CAF_TEST(a name cut short gets its full name suggested) {

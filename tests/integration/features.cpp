@@ -367,17 +367,24 @@ CAF_TEST(
   std::atomic<bool> release{false};
   std::atomic<int32_t> held_partition{-1};
   std::atomic<int64_t> held_offset{-1};
+  std::atomic<bool> picked{false};
   svc.consumes<InputData>("on_input",
-                          [&](const InputData& m, const message_meta& meta) {
+                          [&](const InputData&, const message_meta& meta) {
                             auto now = ++running;
                             auto seen = most.load();
                             while (now > seen &&
                                    !most.compare_exchange_weak(seen, now)) {
                             }
-                            if (m.id == 5) {
-                              // Held back until the others are done: its offset
-                              // must not be committed, and neither may anything
-                              // after it on its partition.
+                            // One message at offset 3 (so that its partition
+                            // has commits to make before it) is held back
+                            // until the others are done: its offset must not
+                            // be committed, nor anything after it.
+                            bool hold = false;
+                            if (meta.offset == 3) {
+                              bool no = false;
+                              hold = picked.compare_exchange_strong(no, true);
+                            }
+                            if (hold) {
                               held_partition = meta.partition;
                               held_offset = meta.offset;
                               while (!release)
@@ -394,11 +401,28 @@ CAF_TEST(
   CAF_REQUIRE(eventually([&] { return done.load() == 99; }));
   // Calls overlapped: far more than one at a time.
   CAF_CHECK_GREATER(most.load(), 10);
-  // The consumer is idle now and has committed what it may.
+  // The consumer is idle now and commits what it may: on the held
+  // partition exactly up to the held offset (everything before it, nothing
+  // after it), on the others everything. `<=` would pass with no commit.
+  auto expected = test::end_offsets(bootstrap(), "input");
+  CAF_REQUIRE_EQUAL(expected.size(), 4u);
+  CAF_REQUIRE(held_partition.load() >= 0);
+  CAF_REQUIRE_EQUAL(held_offset.load(), 3);
+  expected[held_partition.load()] = held_offset.load();
+  std::map<int32_t, int64_t> committed;
+  eventually(
+      [&] {
+        committed = test::committed_offsets(
+            bootstrap(), "fastkafka.concurrent.on_input", "input");
+        return committed == expected;
+      },
+      15s);
+  CAF_CHECK_EQUAL(committed, expected);
+  // And it stays there while the message is held.
   std::this_thread::sleep_for(500ms);
-  auto committed = test::committed_offsets(
-      bootstrap(), "fastkafka.concurrent.on_input", "input");
-  CAF_CHECK_LESS_OR_EQUAL(committed[held_partition.load()], held_offset.load());
+  CAF_CHECK_EQUAL(test::committed_offsets(
+                      bootstrap(), "fastkafka.concurrent.on_input", "input"),
+                  expected);
   release = true;
   CAF_CHECK(eventually([&] { return done.load() == 100; }));
   CAF_CHECK(eventually([&] {
@@ -516,6 +540,46 @@ CAF_TEST(several handlers of one topic each see every message) {
   rt.stop();
   CAF_CHECK_EQUAL(first.load(), 40);
   CAF_CHECK_EQUAL(second.load(), 40);
+}
+
+CAF_TEST(an app wide group id gives each handler of one topic every message) {
+  // `--set group_id=replay-7` arrives as this override: one group for both
+  // registrations would split the partitions between them.
+  app svc{{.title = "Fan out"}};
+  runtime rt{svc};
+  std::mutex mtx;
+  std::set<int64_t> first;
+  std::set<int64_t> second;
+  svc.consumes<InputData>("on_input", [&](const InputData& m) {
+    std::lock_guard<std::mutex> guard{mtx};
+    first.insert(m.id);
+  });
+  svc.consumes<InputData>("audit",
+                          [&](const InputData& m) {
+                            std::lock_guard<std::mutex> guard{mtx};
+                            second.insert(m.id);
+                          },
+                          {.topic = "input"});
+  CAF_REQUIRE(test::produce_all(bootstrap(), "input", inputs(1, 40)));
+  auto opts = where();
+  opts.overrides.group_id = "replay-7";
+  rt.start(sys, std::move(opts));
+  auto ends = test::end_offsets(bootstrap(), "input");
+  // Each registration commits every partition under its own group.
+  CAF_CHECK(eventually([&] {
+    return test::committed_offsets(bootstrap(), "replay-7.on_input", "input") ==
+               ends &&
+           test::committed_offsets(bootstrap(), "replay-7.audit", "input") ==
+               ends;
+  }));
+  rt.stop();
+  std::lock_guard<std::mutex> guard{mtx};
+  CAF_CHECK_EQUAL(first.size(), 40u);
+  CAF_CHECK_EQUAL(second.size(), 40u);
+  CAF_CHECK_EQUAL(first, second);
+  for (auto& [partition, offset] :
+       test::committed_offsets(bootstrap(), "replay-7", "input"))
+    CAF_CHECK(offset < 0 || ends[partition] == 0); // nothing under the bare id
 }
 
 CAF_TEST(a failed delivery is reported and its input consumed again) {

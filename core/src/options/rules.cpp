@@ -103,10 +103,15 @@ std::vector<std::string> validate_client(const client_options& opts,
                          "set it to all");
   }
   if (text("sasl_oauth_method") == "oidc") {
-    if (text("sasl_mechanism") != "OAUTHBEARER")
+    // Without a SASL protocol the mechanism has no effective value: name
+    // the default that would apply.
+    auto mechanism = text("sasl_mechanism");
+    if (mechanism.empty())
+      mechanism = std::string{find_option("sasl_mechanism")->default_value};
+    if (mechanism != "OAUTHBEARER")
       problems.push_back("option sasl_oauth_method=oidc needs "
                          "sasl_mechanism=OAUTHBEARER, not " +
-                         text("sasl_mechanism"));
+                         mechanism);
     for (auto name : {"sasl_oauth_client_id", "sasl_oauth_client_secret",
                       "sasl_oauth_token_endpoint_url"})
       if (text(name).empty())

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "fastkafka/errors.hpp"
 #include "fields.hpp"
@@ -37,6 +38,23 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
+
+// FastKafka options that are Python objects and have no field here, with
+// what a C++ app uses instead (the comment on client_options says the same):
+// a ported configuration learns where its setting went.
+constexpr std::pair<std::string_view, std::string_view> python_only[] = {
+    {"sasl_oauth_token_provider",
+     "is a Python object; in C++ set app_config::oauth_tokens, a function "
+     "every client asks for tokens (or sasl_oauth_method=oidc for "
+     "librdkafka's own OIDC client)"},
+    {"ssl_context", "is a Python SSLContext; use the ssl_* options "
+                    "(ssl_cafile, ssl_certfile, ssl_keyfile, ...)"},
+    {"partitioner", "is a Python object; keyed messages use murmur2_random "
+                    "(the Java and kafka-python placement), or set "
+                    "librdkafka.partitioner=NAME"},
+    {"loop", "is an asyncio loop; clients run on CAF actors and librdkafka "
+             "threads"},
+};
 
 } // namespace
 
@@ -93,6 +111,11 @@ bool set_option(client_options& opts, std::string_view name,
   }
   auto* info = find_option(name);
   if (info == nullptr) {
+    for (auto& [python_name, why] : python_only)
+      if (name == python_name) {
+        err = "option " + std::string{name} + " " + std::string{why};
+        return false;
+      }
     err = "unknown option " + quoted(name);
     if (auto best = closest_option(name); !best.empty())
       err += "; did you mean " + std::string{best} + "?";

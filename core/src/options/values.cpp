@@ -29,13 +29,23 @@ std::map<std::string, std::string> effective_values(const client_options& opts,
                                                     client_role role) {
   std::map<std::string, std::string> out;
   auto given = set_values(opts);
+  // Without a SASL protocol the SASL defaults (FastKafka's
+  // sasl_mechanism=PLAIN) do not apply: they are neither sent nor shown in
+  // the clients' start lines. What a user set stays, for the rules.
+  bool sasl = false;
+  if (auto i = given.find("security_protocol"); i != given.end())
+    sasl = i->second.starts_with("SASL_");
+  if (auto i = opts.librdkafka.find("security.protocol");
+      i != opts.librdkafka.end())
+    sasl = i->second.starts_with("SASL_") || i->second.starts_with("sasl_");
   for (auto& info : option_table()) {
     if (!applies_to(info.roles, role))
       continue;
     auto key = std::string{info.name};
     if (auto i = given.find(info.name); i != given.end())
       out.emplace(key, i->second);
-    else if (!info.default_value.empty())
+    else if (!info.default_value.empty() &&
+             (sasl || !info.name.starts_with("sasl_")))
       out.emplace(key, std::string{info.default_value});
   }
   if (applies_to(role, client_role::producer) && idempotent(opts)) {
