@@ -1,8 +1,11 @@
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include <sys/resource.h>
 
 #include "consumer_engine.hpp"
 #include "executor.hpp"
@@ -23,11 +26,14 @@ namespace {
 /// the queue under one lock; a worker that finishes a call takes the next
 /// one in the same critical section and sleeps only when the queue is
 /// empty; a sleeping worker is woken only when no awake worker will take
-/// the work (a worker that leaves work behind wakes the next one, so slow,
-/// blocking handlers still get every worker); the consumer thread, when
-/// `max_in_flight` calls are out, waits until half of them finished rather
-/// than waking for each; delivery reports are served when a worker runs
-/// out of work or every `serve_every` calls, not after every call.
+/// the work. Beyond one awake worker per core, more are woken only while
+/// handlers wait rather than compute (a quarter of the calls take 1 ms or
+/// more, their thread blocked and not preempted): then a worker that
+/// leaves work behind wakes the next one, so that every worker gets a
+/// call. The consumer thread, when `max_in_flight` calls are out, waits
+/// until half of them finished rather than waking for each; delivery
+/// reports are served when a worker runs out of work or every
+/// `serve_every` calls, not after every call.
 class concurrent_executor final : public executor_base {
 public:
   explicit concurrent_executor(consumer_engine& e)
@@ -144,11 +150,64 @@ private:
 
   /// Calls between two servings of a busy worker's delivery reports.
   static constexpr int serve_every = 64;
+  /// A call this long means the handler waits rather than computes.
+  static constexpr std::chrono::milliseconds slow_call{1};
+  /// How long slow calls keep every worker available; then one worker per
+  /// core decides again.
+  static constexpr std::chrono::seconds slow_memory{5};
+  /// Calls per window of `count_call`, and the fewest that decide.
+  static constexpr size_t window = 256;
+  static constexpr size_t min_window = 8;
+  /// A waiting call this long decides alone (lock waits behind a preempted
+  /// thread take a few ms).
+  static constexpr std::chrono::milliseconds very_slow_call{50};
 
   void start_workers() {
     if (workers_.empty())
       for (size_t i = 0; i < limit_; ++i)
         workers_.emplace_back([this] { work(); });
+  }
+
+  // Under the lock: whether queued work needs a sleeping worker. Awake
+  // workers between calls take it anyway; beyond one awake worker per core,
+  // more only help handlers that wait (I/O, sleeps), which shows as a call
+  // that took `slow_call` or longer within the last `slow_memory`.
+  bool should_wake() const noexcept {
+    if (spare_ > 0 || sleeping_ == 0)
+      return false;
+    if (limit_ - sleeping_ < cores_)
+      return true;
+    return wide();
+  }
+
+  // Under the lock: whether every worker may be woken now.
+  bool wide() const noexcept {
+    return wide_until_ != std::chrono::steady_clock::time_point{} &&
+           std::chrono::steady_clock::now() < wide_until_;
+  }
+
+  // Under the lock: counts a finished call. When a quarter or more of the
+  // calls of a window (at least `min_window` of them) were slow, or one
+  // waited `very_slow_call`, every
+  // worker may be woken for the next `slow_memory`. Lock waits behind a
+  // preempted thread make a few calls of a computing handler slow, too;
+  // a handler that waits makes nearly all of them slow.
+  void count_call(bool slow, bool very_slow,
+                  std::chrono::steady_clock::time_point now) {
+    // While wide, many workers contend and their lock waits look slow: only
+    // calls made with one worker per core decide.
+    if (now < wide_until_)
+      return;
+    ++window_calls_;
+    if (slow)
+      ++window_slow_;
+    if (very_slow ||
+        (window_calls_ >= min_window && window_slow_ * 4 >= window_calls_))
+      wide_until_ = now + slow_memory;
+    if (window_calls_ >= window) {
+      window_calls_ = 0;
+      window_slow_ = 0;
+    }
   }
 
   // Consumer thread: waits until at most `level` calls are in flight.
@@ -177,7 +236,9 @@ private:
         next += n;
         in_flight_ += n;
         // Awake workers between calls take the work without a wake-up.
-        wake = spare_ == 0 && sleeping_ > 0;
+        wake = should_wake();
+        if (wake)
+          ++wake_tokens_;
       }
       if (wake)
         work_.notify_one();
@@ -188,10 +249,14 @@ private:
   void work() {
     kafka::delivery_batch batch;
     int since_serve = 0;
+    auto waits = switches::now();
     std::unique_lock guard{mtx_};
     ++spare_;
     for (;;) {
-      if (queue_.empty()) {
+      // Beyond one awake worker per core, computing handlers only contend:
+      // the surplus sleeps until it is woken for work.
+      bool surplus = !stopping_ && limit_ - sleeping_ > cores_ && !wide();
+      if (queue_.empty() || surplus) {
         if (since_serve > 0) {
           // Out of work: serve this worker's delivery reports first.
           guard.unlock();
@@ -204,27 +269,44 @@ private:
           break;
         --spare_;
         ++sleeping_;
-        work_.wait(guard, [this] { return stopping_ || !queue_.empty(); });
+        work_.wait(guard, [this] { return stopping_ || wake_tokens_ > 0; });
+        if (wake_tokens_ > 0)
+          --wake_tokens_;
         --sleeping_;
         ++spare_;
+        // Sleeping here was a voluntary switch, too: count from now.
+        waits = switches::now();
         continue;
       }
       task t = std::move(queue_.front());
       queue_.pop_front();
       --spare_;
       // Work left behind and nobody awake to take it: wake the next one.
-      bool wake_next = !queue_.empty() && spare_ == 0 && sleeping_ > 0;
+      bool wake_next = !queue_.empty() && should_wake();
+      if (wake_next)
+        ++wake_tokens_;
       guard.unlock();
       if (wake_next)
         work_.notify_one();
+      auto call_started = std::chrono::steady_clock::now();
       bool ok = run(t, batch);
-      if (++since_serve >= serve_every) {
-        batch.serve();
-        since_serve = 0;
+      auto call_ended = std::chrono::steady_clock::now();
+      // A long call counts as waiting only if the thread gave up the CPU
+      // itself and was not preempted: on a busy machine a call that
+      // computes is long, too.
+      bool slow = false;
+      bool very_slow = false;
+      if (call_ended - call_started >= slow_call) {
+        auto now_waits = switches::now();
+        slow = now_waits.voluntary > waits.voluntary &&
+               now_waits.involuntary == waits.involuntary;
+        very_slow = slow && call_ended - call_started >= very_slow_call;
+        waits = now_waits;
       }
       guard.lock();
       ++spare_;
       --in_flight_;
+      count_call(slow, very_slow, call_ended);
       if (!ok)
         failed_.push_back(std::move(t));
       else if (t.retried)
@@ -241,6 +323,19 @@ private:
     }
     --spare_;
   }
+
+  /// The calling thread's context switches so far.
+  struct switches {
+    long voluntary = 0;
+    long involuntary = 0;
+
+    static switches now() noexcept {
+      rusage ru{};
+      if (getrusage(RUSAGE_THREAD, &ru) != 0)
+        return {};
+      return {ru.ru_nvcsw, ru.ru_nivcsw};
+    }
+  };
 
   // Runs one call; false when the handler threw (the consumer thread
   // decides what happens next).
@@ -292,6 +387,14 @@ private:
   bool waiting_ = false;
   size_t wake_level_ = 0;
   bool stopping_ = false;
+  /// Awake workers that suffice for handlers that compute.
+  size_t cores_ = std::max(1u, std::thread::hardware_concurrency());
+  /// Until when every worker may be woken (slow calls were seen).
+  std::chrono::steady_clock::time_point wide_until_{};
+  /// Wake-ups owed to sleeping workers (a woken worker takes one).
+  size_t wake_tokens_ = 0;
+  size_t window_calls_ = 0;
+  size_t window_slow_ = 0;
   std::map<int32_t, std::vector<task>> held_;
   /// The consumer thread's tasks of one poll (kept for its capacity).
   std::vector<task> outgoing_;
