@@ -45,6 +45,7 @@ struct settings {
   int raw_batch = 1000;
   int concurrency = 0;
   int raw_wake_ms = 0;
+  int scrape_ms = 1000;
   std::vector<std::string> raw_set; // librdkafka key=value, raw consumers
   std::vector<std::string> fw_set;  // framework option=value
 };

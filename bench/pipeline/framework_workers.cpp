@@ -4,6 +4,9 @@
 //   fw-batch  one call per partition batch, each record sent
 //   fw-avro   one message per call, Avro codec both ways
 //   fw-conc   one message per call on the concurrent executor
+//   fw-json-metrics  fw-json with metrics on, as `run --metrics-port` has
+//             them: handler calls timed, the ops monitor and its HTTP
+//             server running, and /metrics rendered every --scrape-ms
 // Framework defaults everywhere, except what --fw-set and --fetch-wait-ms
 // change.
 
@@ -25,6 +28,9 @@
 #include "fastkafka/app.hpp"
 #include "fastkafka/codecs/avro.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/ops/http_server.hpp"
+#include "fastkafka/ops/monitor.hpp"
+#include "fastkafka/ops/rdkafka_stats_store.hpp"
 #include "fastkafka/runtime.hpp"
 #include "fastkafka/runtime_config.hpp"
 #include "workers.hpp"
@@ -141,7 +147,38 @@ int run_framework_worker(const settings& s) {
   }
   auto started = mark::now();
   fastkafka::runtime rt{app};
-  rt.start(sys, {.broker_name = "embedded", .bootstrap_servers = s.bootstrap});
+  bool metrics = s.worker == "fw-json-metrics";
+  // What `run --metrics-port` sets up (cli.cpp): timed handler calls, the
+  // monitor over the runtime's snapshots and librdkafka's statistics, and
+  // the HTTP server; a scraper renders the page as Prometheus would fetch
+  // it, more often than Prometheus does.
+  fastkafka::ops::rdkafka_stats_store rdkafka_stats;
+  fastkafka::ops::ops_monitor monitor{
+      [&rt, &rdkafka_stats]() -> std::optional<fastkafka::runtime_snapshot> {
+        for (auto& [name, json] : rt.statistics())
+          rdkafka_stats.update(name, json);
+        return rt.snapshot();
+      },
+      {},
+      &rdkafka_stats};
+  std::unique_ptr<fastkafka::ops::ops_http_server> server;
+  if (metrics)
+    server = std::make_unique<fastkafka::ops::ops_http_server>(
+        fastkafka::ops::http_server_options{"127.0.0.1", 0}, monitor.routes());
+  rt.start(sys, {.broker_name = "embedded",
+                 .bootstrap_servers = s.bootstrap,
+                 .timed = metrics});
+  std::atomic<bool> scraping{metrics && s.scrape_ms > 0};
+  std::atomic<int64_t> scrapes{0};
+  std::thread scraper;
+  if (scraping.load())
+    scraper = std::thread{[&] {
+      while (scraping.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(s.scrape_ms));
+        if (monitor.metrics().status == 200)
+          scrapes.fetch_add(1);
+      }
+    }};
   if (s.latency) {
     // 20 wake-ups a second: little enough not to count in the idle CPU.
     while (stop_requested == 0)
@@ -159,8 +196,14 @@ int run_framework_worker(const settings& s) {
   // stop() drains the consumer, commits and flushes the producers: when it
   // returns, every output was acknowledged (or it logged an error).
   auto last = mark::now();
+  scraping.store(false);
+  if (scraper.joinable())
+    scraper.join();
   rt.stop();
   auto end = mark::now();
+  if (metrics && s.scrape_ms > 0 && scrapes.load() == 0 &&
+      end.wall - started.wall > 2.0 * s.scrape_ms / 1000)
+    die("framework worker: no /metrics page rendered");
   int64_t acked = -1;
   const char* tag = "producer to_output stopped; ";
   for (auto& line : capture->lines()) {

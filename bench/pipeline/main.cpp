@@ -19,8 +19,8 @@
 
 int main(int argc, char** argv) {
   bench::settings s;
-  s.kinds = {"raw-poll", "fw-json", "raw-batch", "fw-batch",
-             "raw-avro", "fw-avro", "fw-conc"};
+  s.kinds = {"raw-poll", "fw-json",  "fw-json-metrics", "raw-batch",
+             "fw-batch", "raw-avro", "fw-avro",         "fw-conc"};
   const std::vector<std::string> all_kinds = s.kinds;
   CLI::App cli{"The framework's pipeline against plain librdkafka loops, end "
                "to end on the embedded broker"};
@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--concurrency", s.concurrency,
                  "max_in_flight of fw-conc (default: the framework's)");
+  cli.add_option("--scrape-ms", s.scrape_ms,
+                 "fw-json-metrics renders /metrics every N ms (0: never)")
+      ->capture_default_str();
   cli.add_option("--raw-wake-ms", s.raw_wake_ms,
                  "Experiment: raw workers send a ListOffsets request every N "
                  "ms, which wakes librdkafka's fetching broker thread");

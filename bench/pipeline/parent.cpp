@@ -26,10 +26,12 @@ const std::string json_input = "input";
 const std::string avro_input = "input-avro";
 
 /// The raw reference each framework kind is compared with.
-const std::map<std::string, std::string> reference_of{{"fw-json", "raw-poll"},
-                                                      {"fw-batch", "raw-batch"},
-                                                      {"fw-avro", "raw-avro"},
-                                                      {"fw-conc", "raw-poll"}};
+const std::map<std::string, std::string> reference_of{
+    {"fw-json", "raw-poll"},
+    {"fw-json-metrics", "fw-json"},
+    {"fw-batch", "raw-batch"},
+    {"fw-avro", "raw-avro"},
+    {"fw-conc", "raw-poll"}};
 
 double median(std::vector<double> v) {
   if (v.empty())
@@ -179,7 +181,9 @@ std::vector<std::string> worker_args(const settings& s, const std::string& kind,
                                 "--timeout",
                                 std::to_string(s.timeout_s),
                                 "--raw-batch",
-                                std::to_string(s.raw_batch)};
+                                std::to_string(s.raw_batch),
+                                "--scrape-ms",
+                                std::to_string(s.scrape_ms)};
   if (s.concurrency > 0) {
     args.push_back("--concurrency");
     args.push_back(std::to_string(s.concurrency));
@@ -230,7 +234,7 @@ run_result run_throughput(const settings& s, fastkafka::embedded_broker& broker,
   auto cpu = std::stod(fields["cpu_seconds"]);
   auto n = static_cast<double>(s.messages);
   run_result r{n / seconds, cpu * 1e6 / n, std::stod(fields["rss_mib"])};
-  std::printf("run %-3d %-9s %8.0f msg/s  %.3f us/msg cpu (user %s sys %s)  "
+  std::printf("run %-3d %-15s %8.0f msg/s  %.3f us/msg cpu (user %s sys %s)  "
               "drain %ss  rss %.1f MiB\n",
               run_no, kind.c_str(), r.throughput, r.cpu_us,
               fields["user_seconds"].c_str(), fields["sys_seconds"].c_str(),
@@ -428,6 +432,12 @@ int run_parent(const settings& s) {
       check("fw-json >= 0.95x raw-poll, best to best", f.best >= 0.95 * r.best);
       check("fw-json CPU/msg <= 1.1x raw-poll", f.cpu <= 1.1 * r.cpu);
       check("fw-json peak RSS <= 100 MiB", f.rss <= 100);
+    }
+    if (sums.contains("fw-json-metrics") && sums.contains("fw-json")) {
+      check("fw-json-metrics >= 0.97x fw-json (median)",
+            sums["fw-json-metrics"].median >= 0.97 * sums["fw-json"].median);
+      check("fw-json-metrics CPU/msg <= 1.03x fw-json",
+            sums["fw-json-metrics"].cpu <= 1.03 * sums["fw-json"].cpu);
     }
     if (sums.contains("fw-avro") && sums.contains("fw-json"))
       check("fw-avro >= 1.0x fw-json (median)",

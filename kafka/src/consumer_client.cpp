@@ -1,11 +1,15 @@
 #include "fastkafka/kafka/consumer_client.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
 #include "fastkafka/detail/clock.hpp"
 #include "fastkafka/kafka/config.hpp"
 #include "fastkafka/log.hpp"
+
+#include "fetch_wake_trigger.hpp"
+#include "fetch_waker.hpp"
 
 namespace fastkafka::kafka {
 
@@ -29,6 +33,18 @@ partitions_of(const rd_kafka_topic_partition_list_t* parts) {
   for (int i = 0; i < parts->cnt; ++i)
     out.push_back(parts->elems[i].partition);
   return out;
+}
+
+/// The integer value of librdkafka property `name` in `conf`, or `fallback`.
+int64_t int_property(const rd_kafka_conf_t* conf, const char* name,
+                     int64_t fallback) {
+  char buf[64];
+  size_t size = sizeof buf;
+  if (rd_kafka_conf_get(conf, name, buf, &size) != RD_KAFKA_CONF_OK)
+    return fallback;
+  char* end = nullptr;
+  auto v = std::strtoll(buf, &end, 10);
+  return end != buf ? v : fallback;
 }
 
 int to_ms(std::chrono::milliseconds d) {
@@ -85,6 +101,8 @@ consumer_client::consumer_client(
 }
 
 consumer_client::~consumer_client() noexcept {
+  // The waker's thread uses the handle: it ends first.
+  waker_.reset();
   queue_.reset();
   commits_.reset();
   if (!rk_)
@@ -130,6 +148,9 @@ std::unique_ptr<consumer_client> consumer_client::create(
     err = "consumer " + self->name() + ": " + err;
     return nullptr;
   }
+  self->wake_trigger_ = std::make_unique<fetch_wake_trigger>(
+      int_property(conf.get(), "queued.min.messages", 100000),
+      int_property(conf.get(), "queued.max.messages.kbytes", 65536));
   self->install_callbacks(conf.get(), wants_debug(props));
   rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance);
   self->rk_ = make_client(RD_KAFKA_CONSUMER, std::move(conf), err);
@@ -138,6 +159,7 @@ std::unique_ptr<consumer_client> consumer_client::create(
     return nullptr;
   }
   rd_kafka_poll_set_consumer(self->rk_.get());
+  self->waker_ = std::make_unique<fetch_waker>(self->rk_.get(), self->topic_);
   self->queue_.reset(rd_kafka_queue_get_consumer(self->rk_.get()));
   self->commits_.reset(rd_kafka_queue_new(self->rk_.get()));
   tpl_ptr topics{rd_kafka_topic_partition_list_new(1)};
@@ -171,7 +193,10 @@ void consumer_client::poll(std::vector<record>& out, size_t max,
     }
   }
   auto count = n > 0 ? static_cast<size_t>(n) : 0;
+  if (count == 0)
+    return;
   out.reserve(count);
+  int64_t bytes = 0;
   for (size_t i = 0; i < count; ++i) {
     auto* m = msgs[i];
     record r;
@@ -193,8 +218,16 @@ void consumer_client::poll(std::vector<record>& out, size_t max,
     }
     r.handle = m;
     r.read_headers = headers_of;
+    bytes += static_cast<int64_t>(m->len);
     out.push_back(r);
   }
+  if (wake_trigger_->consumed(static_cast<int64_t>(count), bytes) &&
+      wake_trigger_->fire(rd_kafka_queue_length(queue_.get())))
+    waker_->request();
+}
+
+uint64_t consumer_client::fetch_wakes() const noexcept {
+  return waker_ ? waker_->wakes() : 0;
 }
 
 void consumer_client::release(record& r) noexcept {
@@ -306,6 +339,8 @@ bool consumer_client::close(std::chrono::milliseconds timeout) {
     return true;
   auto deadline = monotonic_ms() + timeout.count();
   close_started_ = true;
+  if (waker_)
+    waker_->stop();
   queue_ptr q{rd_kafka_queue_new(rk_.get())};
   if (error_ptr e{rd_kafka_consumer_close_queue(rk_.get(), q.get())}) {
     log().warn("consumer {}: close: {}", name(),
@@ -355,6 +390,7 @@ void consumer_client::rebalance(
       } else {
         rd_kafka_assign(rk, parts);
       }
+      update_waker();
       listener_->on_assigned(ids);
       return;
     }
@@ -375,6 +411,23 @@ void consumer_client::rebalance(
       rd_kafka_error_destroy(e);
   } else {
     rd_kafka_assign(rk, nullptr);
+  }
+  update_waker();
+}
+
+void consumer_client::update_waker() noexcept {
+  if (!waker_)
+    return;
+  try {
+    std::vector<int32_t> ids;
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(rk_.get(), &raw) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      tpl_ptr parts{raw};
+      ids = partitions_of(parts.get());
+    }
+    waker_->set_partitions(std::move(ids));
+  } catch (...) {
+    // Never let an exception into librdkafka.
   }
 }
 

@@ -1,8 +1,11 @@
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include <sys/resource.h>
 
 #include "consumer_engine.hpp"
 #include "executor.hpp"
@@ -18,27 +21,41 @@ namespace {
 /// goes back to the consumer thread, which decides like for any executor:
 /// dead-letter it, or hold it and pause its partition for the backoff, then
 /// hand it to a worker again (nothing sleeps on a worker).
+///
+/// The hand-off is built to cost little per call: a poll's records go to
+/// the queue under one lock; a worker that finishes a call takes the next
+/// one in the same critical section and sleeps only when the queue is
+/// empty; a sleeping worker is woken only when no awake worker will take
+/// the work. Beyond one awake worker per core, more are woken only while
+/// handlers wait rather than compute (a quarter of the calls take 1 ms or
+/// more, their thread blocked and not preempted): then a worker that
+/// leaves work behind wakes the next one, so that every worker gets a
+/// call. The consumer thread, when `max_in_flight` calls are out, waits
+/// until half of them finished rather than waking for each; delivery
+/// reports are served when a worker runs out of work or every
+/// `serve_every` calls, not after every call.
 class concurrent_executor final : public executor_base {
 public:
   explicit concurrent_executor(consumer_engine& e)
       : executor_base(e)
-      , limit_(std::max<size_t>(1, e.spec().max_in_flight)) {
+      , limit_(std::max<size_t>(1, e.spec().max_in_flight))
+      , low_water_(limit_ / 2) {
     // nop
   }
 
   ~concurrent_executor() override { stop(); }
 
   void handle(std::vector<kafka::record>& records) override {
-    if (workers_.empty())
-      for (size_t i = 0; i < limit_; ++i)
-        workers_.emplace_back([this](std::stop_token st) { work(st); });
+    start_workers();
+    outgoing_.clear();
     for (auto& r : records) {
       if (engine_.paused(r.partition))
         continue;
-      task t{r, engine_.tracker().open(r.partition, r.offset), {}, false};
+      outgoing_.push_back(
+          task{r, engine_.tracker().open(r.partition, r.offset), {}, false});
       r.handle = nullptr; // the task owns the record now
-      dispatch(std::move(t));
     }
+    submit(outgoing_);
   }
 
   void collect() override {
@@ -46,6 +63,8 @@ public:
     std::vector<std::pair<int32_t, int64_t>> done;
     {
       std::lock_guard guard{mtx_};
+      if (failed_.empty() && retried_done_.empty())
+        return;
       failed.swap(failed_);
       done.swap(retried_done_);
     }
@@ -70,8 +89,8 @@ public:
     if (i != held_.end()) {
       auto tasks = std::move(i->second);
       held_.erase(i);
-      for (auto& t : tasks)
-        dispatch(std::move(t));
+      start_workers();
+      submit(tasks);
     }
     engine_.resume_partition(partition);
   }
@@ -101,15 +120,17 @@ public:
   void stop() override {
     {
       std::unique_lock guard{mtx_};
-      idle_.wait(guard, [this] { return in_flight_ == 0; });
+      wait_in_flight(guard, 0);
+      stopping_ = true;
     }
-    for (auto& w : workers_)
-      w.request_stop();
     work_.notify_all();
-    workers_.clear(); // joins
+    for (auto& w : workers_)
+      w.join();
+    workers_.clear();
     // Failures that came back after the last collect are not retried: the
     // messages are consumed again after the restart.
     std::lock_guard guard{mtx_};
+    stopping_ = false;
     for (auto& t : failed_) {
       t.ticket->discarded = true;
       commit_tracker::close(t.ticket);
@@ -127,41 +148,194 @@ private:
     bool retried;
   };
 
-  void dispatch(task t) {
-    std::unique_lock guard{mtx_};
-    // Back-pressure: wait for a free worker.
-    idle_.wait(guard, [this] { return in_flight_ < limit_; });
-    ++in_flight_;
-    queue_.push_back(std::move(t));
-    work_.notify_one();
+  /// Calls between two servings of a busy worker's delivery reports.
+  static constexpr int serve_every = 64;
+  /// A call this long means the handler waits rather than computes.
+  static constexpr std::chrono::milliseconds slow_call{1};
+  /// How long slow calls keep every worker available; then one worker per
+  /// core decides again.
+  static constexpr std::chrono::seconds slow_memory{5};
+  /// Calls per window of `count_call`, and the fewest that decide.
+  static constexpr size_t window = 256;
+  static constexpr size_t min_window = 8;
+  /// A waiting call this long decides alone (lock waits behind a preempted
+  /// thread take a few ms).
+  static constexpr std::chrono::milliseconds very_slow_call{50};
+
+  void start_workers() {
+    if (workers_.empty())
+      for (size_t i = 0; i < limit_; ++i)
+        workers_.emplace_back([this] { work(); });
   }
 
-  void work(std::stop_token stop) {
-    kafka::delivery_batch batch;
-    for (;;) {
-      task t;
-      {
-        std::unique_lock guard{mtx_};
-        if (!work_.wait(guard, stop, [this] { return !queue_.empty(); }))
-          return;
-        t = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      bool ok = run(t, batch);
-      batch.serve();
-      {
-        std::lock_guard guard{mtx_};
-        --in_flight_;
-        if (!ok)
-          failed_.push_back(std::move(t));
-        else if (t.retried)
-          retried_done_.emplace_back(t.rec.partition, t.rec.offset);
-      }
-      idle_.notify_all();
-      if (!ok)
-        engine_.nudge();
+  // Under the lock: whether queued work needs a sleeping worker. Awake
+  // workers between calls take it anyway; beyond one awake worker per core,
+  // more only help handlers that wait (I/O, sleeps), which shows as a call
+  // that took `slow_call` or longer within the last `slow_memory`.
+  bool should_wake() const noexcept {
+    if (spare_ > 0 || sleeping_ == 0)
+      return false;
+    if (limit_ - sleeping_ < cores_)
+      return true;
+    return wide();
+  }
+
+  // Under the lock: whether every worker may be woken now.
+  bool wide() const noexcept {
+    return wide_until_ != std::chrono::steady_clock::time_point{} &&
+           std::chrono::steady_clock::now() < wide_until_;
+  }
+
+  // Under the lock: counts a finished call. When a quarter or more of the
+  // calls of a window (at least `min_window` of them) were slow, or one
+  // waited `very_slow_call`, every
+  // worker may be woken for the next `slow_memory`. Lock waits behind a
+  // preempted thread make a few calls of a computing handler slow, too;
+  // a handler that waits makes nearly all of them slow.
+  void count_call(bool slow, bool very_slow,
+                  std::chrono::steady_clock::time_point now) {
+    // While wide, many workers contend and their lock waits look slow: only
+    // calls made with one worker per core decide.
+    if (now < wide_until_)
+      return;
+    ++window_calls_;
+    if (slow)
+      ++window_slow_;
+    if (very_slow ||
+        (window_calls_ >= min_window && window_slow_ * 4 >= window_calls_))
+      wide_until_ = now + slow_memory;
+    if (window_calls_ >= window) {
+      window_calls_ = 0;
+      window_slow_ = 0;
     }
   }
+
+  // Consumer thread: waits until at most `level` calls are in flight.
+  void wait_in_flight(std::unique_lock<std::mutex>& guard, size_t level) {
+    if (in_flight_ <= level)
+      return;
+    wake_level_ = level;
+    waiting_ = true;
+    room_.wait(guard, [&] { return in_flight_ <= level; });
+    waiting_ = false;
+  }
+
+  // Consumer thread: queues `tasks` (emptied), waiting for room as needed.
+  void submit(std::vector<task>& tasks) {
+    size_t next = 0;
+    while (next < tasks.size()) {
+      bool wake = false;
+      {
+        std::unique_lock guard{mtx_};
+        // Back-pressure: at the limit, wait until half of it is free.
+        if (in_flight_ >= limit_)
+          wait_in_flight(guard, low_water_);
+        auto n = std::min(limit_ - in_flight_, tasks.size() - next);
+        for (size_t i = 0; i < n; ++i)
+          queue_.push_back(std::move(tasks[next + i]));
+        next += n;
+        in_flight_ += n;
+        // Awake workers between calls take the work without a wake-up.
+        wake = should_wake();
+        if (wake)
+          ++wake_tokens_;
+      }
+      if (wake)
+        work_.notify_one();
+    }
+    tasks.clear();
+  }
+
+  void work() {
+    kafka::delivery_batch batch;
+    int since_serve = 0;
+    auto waits = switches::now();
+    std::unique_lock guard{mtx_};
+    ++spare_;
+    for (;;) {
+      // Beyond one awake worker per core, computing handlers only contend:
+      // the surplus sleeps until it is woken for work.
+      bool surplus = !stopping_ && limit_ - sleeping_ > cores_ && !wide();
+      if (queue_.empty() || surplus) {
+        if (since_serve > 0) {
+          // Out of work: serve this worker's delivery reports first.
+          guard.unlock();
+          batch.serve();
+          since_serve = 0;
+          guard.lock();
+          continue;
+        }
+        if (stopping_)
+          break;
+        --spare_;
+        ++sleeping_;
+        work_.wait(guard, [this] { return stopping_ || wake_tokens_ > 0; });
+        if (wake_tokens_ > 0)
+          --wake_tokens_;
+        --sleeping_;
+        ++spare_;
+        // Sleeping here was a voluntary switch, too: count from now.
+        waits = switches::now();
+        continue;
+      }
+      task t = std::move(queue_.front());
+      queue_.pop_front();
+      --spare_;
+      // Work left behind and nobody awake to take it: wake the next one.
+      bool wake_next = !queue_.empty() && should_wake();
+      if (wake_next)
+        ++wake_tokens_;
+      guard.unlock();
+      if (wake_next)
+        work_.notify_one();
+      auto call_started = std::chrono::steady_clock::now();
+      bool ok = run(t, batch);
+      auto call_ended = std::chrono::steady_clock::now();
+      // A long call counts as waiting only if the thread gave up the CPU
+      // itself and was not preempted: on a busy machine a call that
+      // computes is long, too.
+      bool slow = false;
+      bool very_slow = false;
+      if (call_ended - call_started >= slow_call) {
+        auto now_waits = switches::now();
+        slow = now_waits.voluntary > waits.voluntary &&
+               now_waits.involuntary == waits.involuntary;
+        very_slow = slow && call_ended - call_started >= very_slow_call;
+        waits = now_waits;
+      }
+      guard.lock();
+      ++spare_;
+      --in_flight_;
+      count_call(slow, very_slow, call_ended);
+      if (!ok)
+        failed_.push_back(std::move(t));
+      else if (t.retried)
+        retried_done_.emplace_back(t.rec.partition, t.rec.offset);
+      // In flight only drops while the consumer waits: the level is crossed
+      // exactly once.
+      if (waiting_ && in_flight_ == wake_level_)
+        room_.notify_one();
+      if (!ok) {
+        guard.unlock();
+        engine_.nudge();
+        guard.lock();
+      }
+    }
+    --spare_;
+  }
+
+  /// The calling thread's context switches so far.
+  struct switches {
+    long voluntary = 0;
+    long involuntary = 0;
+
+    static switches now() noexcept {
+      rusage ru{};
+      if (getrusage(RUSAGE_THREAD, &ru) != 0)
+        return {};
+      return {ru.ru_nvcsw, ru.ru_nivcsw};
+    }
+  };
 
   // Runs one call; false when the handler threw (the consumer thread
   // decides what happens next).
@@ -193,15 +367,38 @@ private:
   }
 
   size_t limit_;
+  size_t low_water_;
   std::mutex mtx_;
-  std::condition_variable_any work_;
-  std::condition_variable_any idle_;
+  /// Workers wait here for work.
+  std::condition_variable work_;
+  /// The consumer thread waits here for calls to finish.
+  std::condition_variable room_;
   std::deque<task> queue_;
   std::deque<task> failed_;
   std::vector<std::pair<int32_t, int64_t>> retried_done_;
+  /// Calls queued or running.
   size_t in_flight_ = 0;
+  /// Workers awake and not in a call.
+  size_t spare_ = 0;
+  /// Workers waiting for work.
+  size_t sleeping_ = 0;
+  /// Whether the consumer thread waits for `in_flight_` to reach
+  /// `wake_level_`.
+  bool waiting_ = false;
+  size_t wake_level_ = 0;
+  bool stopping_ = false;
+  /// Awake workers that suffice for handlers that compute.
+  size_t cores_ = std::max(1u, std::thread::hardware_concurrency());
+  /// Until when every worker may be woken (slow calls were seen).
+  std::chrono::steady_clock::time_point wide_until_{};
+  /// Wake-ups owed to sleeping workers (a woken worker takes one).
+  size_t wake_tokens_ = 0;
+  size_t window_calls_ = 0;
+  size_t window_slow_ = 0;
   std::map<int32_t, std::vector<task>> held_;
-  std::vector<std::jthread> workers_;
+  /// The consumer thread's tasks of one poll (kept for its capacity).
+  std::vector<task> outgoing_;
+  std::vector<std::thread> workers_;
 };
 
 } // namespace

@@ -96,6 +96,9 @@ poll_outcome consumer_engine::poll_once() {
   if (closed_ || !port_)
     return {};
   executor_->collect();
+  if (status_->timed)
+    wall_offset_ms_.store(wall_clock_ms() - monotonic_ms(),
+                          std::memory_order_relaxed);
   port_->poll(records_, settings_.max_poll_records, poll_wait());
   auto count = records_.size();
   if (count > 0) {
@@ -197,20 +200,25 @@ void consumer_engine::undecodable(const kafka::record& r, kafka::ticket* t,
     status_->dead_lettered.add(1);
 }
 
-void consumer_engine::handled(
+std::chrono::steady_clock::time_point consumer_engine::handled(
     const kafka::record& last, uint64_t n,
     std::chrono::steady_clock::time_point started) noexcept {
   spec_->handled->add(n);
   status_->handled.add(n);
   if (!status_->timed)
-    return;
-  auto seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-          .count();
-  status_->handler_duration.observe(seconds);
-  if (last.timestamp_ms > 0)
+    return {};
+  auto now = std::chrono::steady_clock::now();
+  status_->handler_duration.observe(
+      std::chrono::duration<double>(now - started).count());
+  if (last.timestamp_ms > 0) {
+    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      now.time_since_epoch())
+                      .count() +
+                  wall_offset_ms_.load(std::memory_order_relaxed);
     status_->end_to_end_latency.observe(
-        static_cast<double>(wall_clock_ms() - last.timestamp_ms) / 1000.0);
+        static_cast<double>(now_ms - last.timestamp_ms) / 1000.0);
+  }
+  return now;
 }
 
 message_meta consumer_engine::meta_of(const kafka::record& r) const noexcept {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -117,9 +118,12 @@ public:
   void undecodable(const kafka::record& r, kafka::ticket* t,
                    const decode_error& err, kafka::delivery_batch* batch);
 
-  /// Counts `n` handled messages (and times them when metrics are on).
-  void handled(const kafka::record& last, uint64_t n,
-               std::chrono::steady_clock::time_point started) noexcept;
+  /// Counts `n` handled messages (and times them when metrics are on);
+  /// returns the time it read (the start of a next call), or nothing when
+  /// calls are not timed. Callable from any thread.
+  std::chrono::steady_clock::time_point
+  handled(const kafka::record& last, uint64_t n,
+          std::chrono::steady_clock::time_point started) noexcept;
 
   /// Whether handler calls are timed (metrics on).
   bool timed() const noexcept { return status_->timed; }
@@ -169,6 +173,10 @@ private:
   std::set<int32_t> assigned_;
   poll_outcome outcome_;
   std::map<int32_t, int64_t> confirmed_log_;
+  /// Wall clock minus monotonic clock in ms, refreshed every poll while
+  /// timed: one clock read per handled message gives both its duration and
+  /// its end-to-end latency.
+  std::atomic<int64_t> wall_offset_ms_{0};
   int64_t last_commit_ms_ = 0;
   int64_t last_status_ms_ = 0;
   int64_t last_fetch_error_log_ms_ = 0;

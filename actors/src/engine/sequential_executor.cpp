@@ -14,6 +14,11 @@ public:
 
   void handle(std::vector<kafka::record>& records) override {
     auto& spec = engine_.spec();
+    // Timed calls (metrics on) read the clock once per message: a call's
+    // end is the next one's start, so the few steps between two calls count
+    // as the next handler's time.
+    auto started = engine_.timed() ? std::chrono::steady_clock::now()
+                                   : std::chrono::steady_clock::time_point{};
     for (auto& r : records) {
       if (engine_.paused(r.partition))
         continue; // fetched again after the seek
@@ -22,8 +27,7 @@ public:
       decode_error derr;
       std::string failure;
       bool threw = false;
-      auto started = engine_.timed() ? std::chrono::steady_clock::now()
-                                     : std::chrono::steady_clock::time_point{};
+      bool timed_end = false;
       {
         auto trace = r.header(kafka::traceparent_header);
         kafka::delivery_scope scope{t, &engine_.batch(),
@@ -32,7 +36,8 @@ public:
           if (!spec.invoke(r.value, meta, derr))
             engine_.undecodable(r, t, derr, &engine_.batch());
           else {
-            engine_.handled(r, 1, started);
+            started = engine_.handled(r, 1, started);
+            timed_end = true;
             engine_.succeeded(r.partition, r.offset);
           }
         } catch (const std::exception& e) {
@@ -49,6 +54,10 @@ public:
                                &engine_.batch());
       }
       commit_tracker::close(t);
+      // What was not a handled call (a decode failure, a throw and what
+      // followed it) is no handler's time.
+      if (!timed_end && engine_.timed())
+        started = std::chrono::steady_clock::now();
     }
   }
 };

@@ -9,6 +9,9 @@
 
 namespace fastkafka::kafka {
 
+class fetch_waker;
+class fetch_wake_trigger;
+
 /// A subscribed Kafka consumer of one topic, used from one thread.
 ///
 /// Offsets are committed only when the engine asks (librdkafka's auto
@@ -16,6 +19,14 @@ namespace fastkafka::kafka {
 /// their own, so that a stop can wait for them within a bound. Closing
 /// leaves the group through a queue with a deadline: librdkafka's plain
 /// close retries an unreachable coordinator forever.
+///
+/// When the application has drained what librdkafka queued (half of
+/// `queued.min.messages` or of `queued.max.messages.kbytes` consumed and the
+/// queue below half of both), the client wakes the partition leaders'
+/// fetchers with a ListOffsets request from a thread of its own: librdkafka
+/// 2.0.2 would otherwise look at a stopped partition again only after its
+/// broker thread's 1 s timeout, and a backlog would drain in 1 s steps. An
+/// idle consumer sends nothing and has no such thread.
 class consumer_client final : public client_base, public consumer_port {
 public:
   /// Creates the client and subscribes; returns null and fills `err`.
@@ -44,6 +55,9 @@ public:
   bool connected() const noexcept override { return brokers_up() > 0; }
   std::string statistics() const override { return latest_statistics(); }
 
+  /// How often the fetchers were woken so far (see the class comment).
+  uint64_t fetch_wakes() const noexcept;
+
 private:
   consumer_client(std::string name, std::string topic,
                   std::shared_ptr<const oauth_token_provider> tokens);
@@ -54,6 +68,7 @@ private:
   void rebalance(rd_kafka_resp_err_t err,
                  rd_kafka_topic_partition_list_t* parts) noexcept;
   void handle_event(rd_kafka_event_t* ev) noexcept;
+  void update_waker() noexcept;
   tpl_ptr one(int32_t partition) const;
 
   std::string topic_;
@@ -61,6 +76,8 @@ private:
   queue_ptr queue_;
   queue_ptr commits_;
   std::vector<rd_kafka_message_t*> raw_;
+  std::unique_ptr<fetch_wake_trigger> wake_trigger_;
+  std::unique_ptr<fetch_waker> waker_;
   bool closed_ = false;
   /// Whether `close` began leaving the group (librdkafka then finishes it
   /// whatever happens).
