@@ -269,8 +269,8 @@ void crashed(supervisor_ptr self, const std::string& what,
              restart_budget& budget, const caf::error& reason, uint32_t index) {
   std::string exhausted;
   if (auto wait =
-          budget.after_crash(self->state.plan.restarts, what,
-                             describe_error(self->system(), reason), exhausted))
+          after_crash(budget, self->state.plan.restarts, what,
+                      describe_error(self->system(), reason), exhausted))
     self->delayed_send(self, *wait, restart_atom_v, index);
   else
     give_up(self, std::move(exhausted));
