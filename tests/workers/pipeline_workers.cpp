@@ -416,7 +416,7 @@ CAF_TEST(a worker that keeps crashing stops the app with the reason) {
   CAF_MESSAGE("\n" << log);
   CAF_CHECK_EQUAL(rc, 1);
   for (auto backoff : {"0.5", "1", "2", "4"})
-    CAF_CHECK(parent.count(std::string{"exited with exit code 1: restarting "
+    CAF_CHECK(parent.count(std::string{"ended by exit code 1: restarting "
                                        "in "} +
                            backoff + " s") >= 1);
   CAF_CHECK(parent.count("crashed 5 times within 60 s, stopping the app") == 1);
@@ -424,8 +424,13 @@ CAF_TEST(a worker that keeps crashing stops the app with the reason) {
   // The worker's own reason comes prefixed with its index and pid.
   CAF_CHECK(parent.count(R"(\[w0:[0-9]+\] [^\n]*)" + std::to_string(port)) >=
             5);
-  CAF_CHECK(parent.count("worker 0 \\(pid [0-9]+\\) exited with exit code 1: "
+  CAF_CHECK(parent.count("worker 0 \\(pid [0-9]+\\) ended by exit code 1: "
                          "crashed 5 times") == 1);
+  // Worker 1 serves its own port, the next one, and never crashed.
+  CAF_CHECK(parent.count(R"(\[w1:[0-9]+\] [^\n]*metrics and health on )"
+                         R"(http://0\.0\.0\.0:)" +
+                         std::to_string(port + 1) + "/metrics") == 1);
+  CAF_CHECK(parent.count("worker 1 \\(pid [0-9]+\\) ended by") == 0);
 }
 
 CAF_TEST(a configuration only a worker sees stops the app at once) {
@@ -436,7 +441,7 @@ CAF_TEST(a configuration only a worker sees stops the app at once) {
   auto rc = parent.exit_code(30s);
   CAF_MESSAGE("\n" << parent.both());
   CAF_CHECK_EQUAL(rc, 1);
-  CAF_CHECK(parent.count("exited with exit code 2, which a restart would "
+  CAF_CHECK(parent.count("ended by exit code 2, which a restart would "
                          "repeat \\(bad arguments or configuration\\): "
                          "stopping the app") >= 1);
   CAF_CHECK(parent.count("restarting in") == 0);
