@@ -81,6 +81,7 @@ one_run() {
   kcat -C -b "$bootstrap" -t output -o beginning -u -f '%s\n' >"$log/output.out" 2>/dev/null &
   local reader=$!
   pids+=("$reader")
+  : >"$log/app.err"
   "$PIPELINE" run --workers 2 --bootstrap-servers "$bootstrap" "${extra[@]}" \
     >"$log/app.out" 2>"$log/app.err" &
   local parent=$!
