@@ -181,7 +181,8 @@ int run(app& a, const run_args& args, const cli::log_args& logs,
   }
 
   auto identity = workers::this_worker();
-  if (!identity.is_worker && settings.workers > 1) {
+  // `--workers 1` too: one worker under a supervisor that restarts it.
+  if (!identity.is_worker && (wargs.workers > 0 || settings.workers > 1)) {
     if (opts.bootstrap_servers.empty()) {
       log().error("--workers needs a broker outside this process: the "
                   "embedded broker lives in one process; pass "
