@@ -448,6 +448,24 @@ CAF_TEST(a configuration only a worker sees stops the app at once) {
   CAF_CHECK(parent.count(R"(\[w[01]:[0-9]+\] [^\n]*no\.such\.property)") >= 1);
 }
 
+CAF_TEST(one worker is supervised too) {
+  broker_process broker;
+  watched_process parent{{pipeline_exe, "run", "--workers", "1",
+                          "--bootstrap-servers", broker.bootstrap}};
+  int pid = worker_pid(parent, 0, 10s);
+  CAF_REQUIRE(pid > 0);
+  parent.also_kill(pid);
+  CAF_REQUIRE(parent.wait_for("assigned input \\[0,1,2,3,4,5,6,7\\]", 30s));
+  kill(pid, SIGKILL);
+  int again = worker_pid(parent, 0, 10s, pid);
+  CAF_REQUIRE(again > 0);
+  parent.also_kill(again);
+  CAF_CHECK(parent.wait_for("\\[w0:" + std::to_string(again) + "\\] ", 10s));
+  parent.signal(SIGTERM);
+  CAF_CHECK_EQUAL(parent.exit_code(30s), 0);
+  CAF_CHECK(parent.count("all 1 workers stopped") == 1);
+}
+
 CAF_TEST(workers are refused with the embedded broker) {
   auto [rc, out] = run(
       {pipeline_exe, "run", "--workers", "2", "--kafka-broker", "embedded"});
