@@ -13,6 +13,8 @@
 #include "fastkafka/errors.hpp"
 #include "fastkafka/log.hpp"
 
+#include "child_actors.hpp"
+
 namespace fastkafka::actors {
 
 namespace {
@@ -202,13 +204,8 @@ void fail(app_ptr self, std::string reason) {
 
 void crashed(app_ptr self, const std::string& what, restart_budget& budget,
              const caf::error& reason, uint32_t index) {
-  std::string exhausted;
-  if (auto wait =
-          after_crash(budget, self->state.plan.restarts, what,
-                      describe_error(self->system(), reason), exhausted))
-    self->delayed_send(self, *wait, restart_atom_v, index);
-  else
-    fail(self, std::move(exhausted));
+  on_child_crash(self, what, budget, reason, index,
+                 [self](std::string why) { fail(self, std::move(why)); });
 }
 
 void on_down(app_ptr self, const caf::down_msg& msg) {

@@ -160,6 +160,11 @@ std::string start_clients(supervisor_ptr self) {
       auto e = weak.lock();
       return e ? e->statistics() : std::string{};
     };
+    status->end_offset =
+        [weak = std::weak_ptr<engine::consumer_engine>{engine}](int32_t p) {
+          auto e = weak.lock();
+          return e ? e->end_offset(p) : int64_t{-1};
+        };
     log().info("consumer {} subscribed to {} (group {}, max_poll_records {}) "
                "with {}",
                spec->name, spec->topic, plan.group_ids[i],
@@ -267,13 +272,8 @@ void give_up(supervisor_ptr self, std::string reason) {
 // up when the policy is exhausted.
 void crashed(supervisor_ptr self, const std::string& what,
              restart_budget& budget, const caf::error& reason, uint32_t index) {
-  std::string exhausted;
-  if (auto wait =
-          after_crash(budget, self->state.plan.restarts, what,
-                      describe_error(self->system(), reason), exhausted))
-    self->delayed_send(self, *wait, restart_atom_v, index);
-  else
-    give_up(self, std::move(exhausted));
+  on_child_crash(self, what, budget, reason, index,
+                 [self](std::string why) { give_up(self, std::move(why)); });
 }
 
 void on_down(supervisor_ptr self, const caf::down_msg& msg) {

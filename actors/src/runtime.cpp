@@ -154,6 +154,12 @@ void runtime::start(caf::actor_system& system, start_options options) {
                        "FASTKAFKA_BOOTSTRAP_SERVERS");
   auto app_options =
       merge(merge(options.defaults, cfg.options), options.overrides);
+  // A broker's declared security is the one the docs show: clients follow
+  // it (an embedded broker replaces every declared one).
+  if (auto b = cfg.kafka_brokers.find(options.broker_name);
+      !options.override_all && b != cfg.kafka_brokers.end())
+    app_options = with_security(
+        app_options, effective_security(b->first, b->second, app_options));
   validate_all(app_, options, app_options);
   for (auto& [name, opts] : options.registrations) {
     bool known = false;

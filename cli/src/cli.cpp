@@ -1,5 +1,7 @@
 #include "fastkafka/cli.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -320,13 +322,21 @@ int run(app& a, const run_args& args, const cli::log_args& logs,
   if (sig > 0)
     log().info("received {}; stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
   notify.stopping();
+  auto stop_started = std::chrono::steady_clock::now();
   auto ok = rt.stop();
   endpoint.reset();
   if (server)
     server->stop();
   notify.stop();
   int code = ok ? 0 : 1;
-  exit_within(code, std::chrono::seconds(5));
+  // Tearing the actor system down gets what is left of the stop bound (at
+  // least 1 s): a stop that used all of it (a client stuck on an unreachable
+  // broker) must not overrun the bound systemd and Kubernetes plan for.
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(
+      settings.stop_timeout -
+      (std::chrono::steady_clock::now() - stop_started));
+  exit_within(
+      code, std::clamp(left, std::chrono::seconds(1), std::chrono::seconds(5)));
   return code;
 }
 

@@ -222,11 +222,13 @@ app_description describe(const app& a) {
       s.port = b.port;
       s.protocol = b.protocol;
       s.description = b.description;
-      if (b.security) {
-        check_security(name, *b.security);
-        s.security = b.security;
+      // The same fact the clients connect with (declared, or from the
+      // app's client options).
+      if (auto security = effective_security(name, brokers, cfg.options)) {
+        check_security(name, *security);
+        s.security = security;
         // TLS shows in the protocol unless the app chose one explicitly.
-        if (s.protocol == "kafka" && b.security->protocol.ends_with("SSL"))
+        if (s.protocol == "kafka" && security->protocol.ends_with("SSL"))
           s.protocol = "kafka-secure";
       }
       out.servers.push_back(std::move(s));

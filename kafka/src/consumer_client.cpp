@@ -269,6 +269,12 @@ void consumer_client::handle_event(rd_kafka_event_t* ev) noexcept {
 }
 
 int64_t consumer_client::high_watermark(int32_t partition) noexcept {
+  return shared_high_watermark(partition);
+}
+
+int64_t
+consumer_client::shared_high_watermark(int32_t partition) const noexcept {
+  // Reads librdkafka's cached watermarks under its own lock: thread-safe.
   int64_t low = -1;
   int64_t high = -1;
   if (rd_kafka_get_watermark_offsets(rk_.get(), topic_.c_str(), partition, &low,

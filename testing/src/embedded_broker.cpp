@@ -171,6 +171,19 @@ embedded_broker::set_rtt(int32_t broker_id,
       impl_->cluster.get(), broker_id, static_cast<int>(rtt.count())));
 }
 
+std::error_code embedded_broker::set_partition_leader(
+    const std::string& topic, int32_t partition, int32_t broker_id) noexcept {
+  return make_rdkafka_error(rd_kafka_mock_partition_set_leader(
+      impl_->cluster.get(), topic.c_str(), partition, broker_id));
+}
+
+std::error_code embedded_broker::set_coordinator(const std::string& key_type,
+                                                 const std::string& key,
+                                                 int32_t broker_id) noexcept {
+  return make_rdkafka_error(rd_kafka_mock_coordinator_set(
+      impl_->cluster.get(), key_type.c_str(), key.c_str(), broker_id));
+}
+
 void embedded_broker::push_request_errors(
     int16_t api_key, const std::vector<int>& errors) noexcept {
   // The mock appends to a FIFO per API key, so pushing one at a time keeps

@@ -1,17 +1,33 @@
 // fastkafka-broker: runs the embedded Kafka broker (librdkafka's mock
 // cluster) as a standalone process, for kcat, other languages' clients and
 // scripts. The first stdout line is the bootstrap address; it runs until
-// SIGINT or SIGTERM.
+// SIGINT or SIGTERM. With --control it takes fault-injection commands on
+// stdin, one per line, and answers each with one line on stdout:
+//
+//   down ID | up ID            take mock broker ID (1-based) down / up
+//   rtt ID MS                  add MS of round-trip latency to broker ID
+//   leader TOPIC PARTITION ID  make broker ID the partition's leader
+//   coordinator TYPE KEY ID    make broker ID the coordinator of a group
+//                              (TYPE group) or transactional id (transaction)
+//   errors API_KEY CODE COUNT  fail the next COUNT requests of API_KEY
+//                              (0 Produce, 1 Fetch, ...) with CODE
 
 #include "fastkafka/embedded_broker.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <pthread.h>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -20,6 +36,62 @@ constexpr int exit_usage = 2;
 
 /// Exit code when the broker cannot start.
 constexpr int exit_failure = 1;
+
+/// Shared by the control thread and main: no command after `closed`.
+struct control_gate {
+  std::mutex mtx;
+  bool closed = false;
+};
+
+/// Runs one control command; returns the answer line.
+std::string run_command(fastkafka::embedded_broker& broker,
+                        const std::string& line) {
+  std::istringstream in{line};
+  std::string verb;
+  in >> verb;
+  std::error_code ec;
+  if (verb == "down" || verb == "up") {
+    int32_t id = 0;
+    if (!(in >> id))
+      return "error: usage: " + verb + " BROKER_ID";
+    ec = verb == "down" ? broker.set_down(id) : broker.set_up(id);
+  } else if (verb == "rtt") {
+    int32_t id = 0;
+    long ms = 0;
+    if (!(in >> id >> ms))
+      return "error: usage: rtt BROKER_ID MILLISECONDS";
+    ec = broker.set_rtt(id, std::chrono::milliseconds{ms});
+  } else if (verb == "leader") {
+    std::string topic;
+    int32_t partition = 0;
+    int32_t id = 0;
+    if (!(in >> topic >> partition >> id))
+      return "error: usage: leader TOPIC PARTITION BROKER_ID";
+    ec = broker.set_partition_leader(topic, partition, id);
+  } else if (verb == "coordinator") {
+    std::string type;
+    std::string key;
+    int32_t id = 0;
+    if (!(in >> type >> key >> id))
+      return "error: usage: coordinator group|transaction KEY BROKER_ID";
+    ec = broker.set_coordinator(type, key, id);
+  } else if (verb == "errors") {
+    int api_key = 0;
+    int code = 0;
+    int count = 0;
+    if (!(in >> api_key >> code >> count) || count < 0 || count > 1000000)
+      return "error: usage: errors API_KEY ERROR_CODE COUNT";
+    broker.push_request_errors(
+        static_cast<int16_t>(api_key),
+        std::vector<int>(static_cast<size_t>(count), code));
+  } else {
+    return "error: unknown command \"" + verb +
+           "\" (known: down, up, rtt, leader, coordinator, errors)";
+  }
+  if (ec)
+    return "error: " + ec.message();
+  return "ok";
+}
 
 } // namespace
 
@@ -43,6 +115,13 @@ int main(int argc, char** argv) {
                  "Topic to create up front (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
+  bool control = false;
+  app.add_flag("--control", control,
+               "Read fault-injection commands from stdin, one per line "
+               "(down ID, up ID, rtt ID MS, leader TOPIC PARTITION ID, "
+               "coordinator group|transaction KEY ID, errors API_KEY CODE "
+               "COUNT); "
+               "each is answered with one line on stdout, ok or error: ...");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -77,8 +156,28 @@ int main(int argc, char** argv) {
                  "topics get 4 partitions. Not for production. Stop it with "
                  "SIGINT or SIGTERM."
               << std::endl;
+    // Commands run on a thread of their own (detached: it may sit in a read
+    // of stdin forever); the main thread waits for the stop signal. At end
+    // of input the broker keeps running. `gate` keeps a command from
+    // running while the broker is destroyed.
+    auto gate = std::make_shared<control_gate>();
+    if (control) {
+      std::thread{[&broker, gate] {
+        std::string line;
+        while (std::getline(std::cin, line)) {
+          if (line.empty())
+            continue;
+          std::lock_guard guard{gate->mtx};
+          if (gate->closed)
+            return;
+          std::cout << run_command(broker, line) << std::endl;
+        }
+      }}.detach();
+    }
     int received = 0;
     sigwait(&stop_signals, &received);
+    std::lock_guard guard{gate->mtx};
+    gate->closed = true;
   } catch (const std::exception& e) {
     std::cerr << "fastkafka-broker: " << e.what() << std::endl;
     return exit_failure;

@@ -187,3 +187,45 @@ print("OK")
   CAF_CHECK_EQUAL(code, 0);
   CAF_CHECK_EQUAL(out, "OK\n");
 }
+
+CAF_TEST(control commands on stdin inject faults) {
+  child_process proc{
+      running_broker::with_exe({"--control", "--topic", "events"}), true};
+  auto bootstrap = proc.read_line(10s).value_or("");
+  CAF_REQUIRE(is_bootstrap_list(bootstrap));
+  auto command = [&proc](const std::string& line) {
+    CAF_REQUIRE(proc.write_stdin(line + "\n"));
+    return proc.read_line(10s).value_or("(no answer)");
+  };
+  CAF_CHECK_EQUAL(command("bogus 1"), "error: unknown command \"bogus\" "
+                                      "(known: down, up, rtt, leader, "
+                                      "coordinator, errors)");
+  CAF_CHECK(command("down").starts_with("error: usage: down"));
+  CAF_CHECK(command("leader events 0 9").starts_with("error: "));
+  // With its only broker down, a delivery fails; back up, it succeeds.
+  CAF_CHECK_EQUAL(command("down 1"), "ok");
+  {
+    delivery_log log;
+    auto producer = make_client(RD_KAFKA_PRODUCER, bootstrap,
+                                {{"message.timeout.ms", "1500"}}, &log);
+    CAF_REQUIRE_EQUAL(produce(producer.get(), "events", "k", "v"),
+                      RD_KAFKA_RESP_ERR_NO_ERROR);
+    CAF_REQUIRE(wait_for_reports(producer.get(), log, 1));
+    CAF_CHECK_EQUAL(log.failed, 1u);
+  }
+  CAF_CHECK_EQUAL(command("up 1"), "ok");
+  CAF_CHECK_EQUAL(command("errors 0 7 1"), "ok"); // one REQUEST_TIMED_OUT
+  {
+    delivery_log log;
+    auto producer = make_client(RD_KAFKA_PRODUCER, bootstrap, {}, &log);
+    CAF_REQUIRE_EQUAL(produce(producer.get(), "events", "k", "v"),
+                      RD_KAFKA_RESP_ERR_NO_ERROR);
+    CAF_REQUIRE(wait_for_reports(producer.get(), log, 1));
+    CAF_CHECK_EQUAL(log.delivered, 1u); // retried past the injected error
+  }
+  CAF_CHECK_EQUAL(command("rtt 1 0"), "ok");
+  CAF_CHECK_EQUAL(command("coordinator group g 1"), "ok");
+  CAF_CHECK_EQUAL(command("leader events 0 1"), "ok");
+  CAF_REQUIRE_EQUAL(kill(proc.pid(), SIGTERM), 0);
+  CAF_CHECK_EQUAL(proc.exit_code(5s), 0);
+}

@@ -70,6 +70,12 @@ public:
   /// The client's last librdkafka statistics; callable from any thread.
   std::string statistics() const { return port_ ? port_->statistics() : ""; }
 
+  /// The end offset of `partition` as the client knows it now; -1 unknown;
+  /// callable from any thread.
+  int64_t end_offset(int32_t partition) const noexcept {
+    return port_ ? port_->shared_high_watermark(partition) : -1;
+  }
+
   /// Whether its client has a broker connected; callable from any thread.
   bool connected() const noexcept { return port_ && port_->connected(); }
 

@@ -50,6 +50,21 @@ inline constexpr const char* embedded_broker_name = "embedded";
 /// Renders brokers as a `bootstrap.servers` value: `host:port,host:port`.
 std::string bootstrap_servers(const std::vector<kafka_broker>& brokers);
 
+/// The security of broker set `name` as one fact for clients and docs: its
+/// declared `security`, else what `options` (the app's client options)
+/// choose. Throws `config_error` when both say something and disagree on
+/// the protocol or the SASL mechanism, or when the brokers of one name
+/// declare different security.
+std::optional<broker_security>
+effective_security(const std::string& name,
+                   const std::vector<kafka_broker>& brokers,
+                   const client_options& options);
+
+/// `options` with the protocol and mechanism of `security` filled in where
+/// they are unset, so that clients connect the way the docs say.
+client_options with_security(client_options options,
+                             const std::optional<broker_security>& security);
+
 /// A broker started inside the process (`run --kafka-broker embedded`).
 struct local_broker {
   /// Where clients bootstrap from.

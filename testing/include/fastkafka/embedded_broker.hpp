@@ -64,6 +64,18 @@ public:
   std::error_code set_rtt(int32_t broker_id,
                           std::chrono::milliseconds rtt) noexcept;
 
+  /// Makes broker `broker_id` the leader of `topic` [`partition`]; clients
+  /// learn it from their next metadata request.
+  std::error_code set_partition_leader(const std::string& topic,
+                                       int32_t partition,
+                                       int32_t broker_id) noexcept;
+
+  /// Makes broker `broker_id` the coordinator of `key`, a group id
+  /// (`key_type` "group") or a transactional id ("transaction").
+  std::error_code set_coordinator(const std::string& key_type,
+                                  const std::string& key,
+                                  int32_t broker_id) noexcept;
+
   /// Makes the next `errors.size()` requests with Kafka API key `api_key`
   /// (0 = Produce, 1 = Fetch, 8 = OffsetCommit, ...) fail with these codes
   /// (librdkafka `rd_kafka_resp_err_t` values).

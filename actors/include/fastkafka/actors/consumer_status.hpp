@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -33,6 +34,11 @@ struct consumer_status {
   /// The client's last librdkafka statistics document (JSON); set by the
   /// supervisor, callable from any thread.
   std::function<std::string()> statistics;
+  /// A partition's end offset as the client knows it now (-1 unknown); set
+  /// by the supervisor, callable from any thread. The partition table is
+  /// refreshed by the consumer thread, which a blocked handler holds: this
+  /// keeps the lag of a snapshot current while it is held.
+  std::function<int64_t(int32_t)> end_offset;
   /// Whether handler durations and latencies are measured (metrics on).
   bool timed = false;
   fastkafka::detail::histogram handler_duration;
@@ -62,9 +68,15 @@ struct consumer_status {
     out.last_handled_ms = last_handled_ms.load(std::memory_order_relaxed);
     out.handler_duration = handler_duration.snapshot();
     out.end_to_end_latency = end_to_end_latency.snapshot();
-    std::lock_guard guard{mtx_};
-    for (auto& [p, part] : partitions_)
-      out.partitions.push_back(part);
+    {
+      std::lock_guard guard{mtx_};
+      for (auto& [p, part] : partitions_)
+        out.partitions.push_back(part);
+    }
+    if (end_offset)
+      for (auto& part : out.partitions)
+        part.high_watermark =
+            std::max(part.high_watermark, end_offset(part.partition));
     return out;
   }
 

@@ -806,7 +806,7 @@ std::string avro_schema_json() {
 /// mean the writer used another schema (or a registry prefix).
 template <class T>
 bool avro_decode(std::string_view in, T& out, decode_error& err) noexcept {
-  try {
+  return detail::decode_guarded(err, [&] {
     auto* b = reinterpret_cast<const unsigned char*>(in.data());
     detail::avro_reader r{b, b, b + in.size()};
     if (!detail::avro_decode_value(r, out, err)) [[unlikely]] {
@@ -822,14 +822,7 @@ bool avro_decode(std::string_view in, T& out, decode_error& err) noexcept {
       return false;
     }
     return true;
-  } catch (const std::exception& e) {
-    err.path = "$";
-    err.message = std::string{"internal error while decoding: "} + e.what();
-  } catch (...) {
-    err.path = "$";
-    err.message = "internal error while decoding";
-  }
-  return false;
+  });
 }
 
 /// Decodes `in` as a `T`; throws `avro_error` on failure.

@@ -410,21 +410,14 @@ bool decode_value(const boost::json::value& v, T& out, decode_error& err) {
 /// `std::optional` members become empty, absent other members are errors.
 template <class T>
 bool json_decode(std::string_view in, T& out, decode_error& err) noexcept {
-  try {
+  return detail::decode_guarded(err, [&] {
     return detail::parse_json(in, err, [&](const boost::json::value& doc) {
       if (detail::decode_value(doc, out, err))
         return true;
       err.path.insert(0, "$");
       return false;
     });
-  } catch (const std::exception& e) {
-    err.path = "$";
-    err.message = std::string{"internal error while decoding: "} + e.what();
-  } catch (...) {
-    err.path = "$";
-    err.message = "internal error while decoding";
-  }
-  return false;
+  });
 }
 
 /// Decodes `in` as a `T`; throws `json_error` on failure.

@@ -38,6 +38,7 @@ public:
   void commit(std::span<const partition_offset> offsets) override;
   void serve(std::chrono::milliseconds wait) override;
   int64_t high_watermark(int32_t partition) noexcept override;
+  int64_t shared_high_watermark(int32_t partition) const noexcept override;
   bool close(std::chrono::milliseconds timeout) override;
   void wake() noexcept override;
   bool connected() const noexcept override { return brokers_up() > 0; }

@@ -121,6 +121,11 @@ public:
   /// The last known end offset of `partition`; -1 when unknown.
   virtual int64_t high_watermark(int32_t partition) noexcept = 0;
 
+  /// `high_watermark`, callable from any thread while the port lives (a
+  /// snapshot taken while the consumer thread is held by a handler); -1
+  /// when the port cannot tell from another thread.
+  virtual int64_t shared_high_watermark(int32_t) const noexcept { return -1; }
+
   /// Leaves the group, waiting at most `timeout`; false when it did not
   /// finish in time (the client is then dropped without waiting further).
   virtual bool close(std::chrono::milliseconds timeout) = 0;

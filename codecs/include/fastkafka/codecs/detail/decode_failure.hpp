@@ -63,5 +63,22 @@ template <class I>
                        std::to_string(std::numeric_limits<I>::max()) + ")");
 }
 
+/// Runs `decode` (returning whether it succeeded) so that no exception
+/// leaves a decoder: one that escapes it (a bad_alloc, a bug) becomes a
+/// failure at `$` saying so, as `codec<T>::decode` promises.
+template <class F>
+bool decode_guarded(decode_error& err, F&& decode) noexcept {
+  try {
+    return decode();
+  } catch (const std::exception& e) {
+    err.path = "$";
+    err.message = std::string{"internal error while decoding: "} + e.what();
+  } catch (...) {
+    err.path = "$";
+    err.message = "internal error while decoding";
+  }
+  return false;
+}
+
 } // namespace detail
 } // namespace fastkafka
