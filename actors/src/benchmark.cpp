@@ -7,19 +7,9 @@
 
 #include "fastkafka/actors/interfaces.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/with_thousands.hpp"
 
 namespace fastkafka::actors {
-
-std::string with_thousands(uint64_t n) {
-  auto digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 namespace {
 

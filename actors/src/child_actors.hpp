@@ -39,8 +39,8 @@ void on_child_crash(Self self, const std::string& what, restart_budget& budget,
                     GiveUp&& give_up) {
   std::string exhausted;
   if (auto wait =
-          budget.after_crash(self->state.plan.restarts, what,
-                             describe_error(self->system(), reason), exhausted))
+          after_crash(budget, self->state.plan.restarts, what,
+                      describe_error(self->system(), reason), exhausted))
     self->delayed_send(self, *wait, restart_atom_v, index);
   else
     give_up(std::move(exhausted));

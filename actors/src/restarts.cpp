@@ -1,5 +1,3 @@
-#include <algorithm>
-
 #include "caf/actor_system.hpp"
 #include "caf/error.hpp"
 
@@ -10,27 +8,11 @@
 
 namespace fastkafka::actors {
 
-std::chrono::milliseconds restart_backoff(const restart_policy& policy,
-                                          int n) noexcept {
-  auto wait = policy.initial_backoff;
-  for (int i = 1; i < n && wait < policy.max_backoff; ++i)
-    wait *= 2;
-  return std::min(wait, policy.max_backoff);
-}
-
-int restart_budget::crash(const restart_policy& policy, int64_t now_ms) {
-  std::erase_if(crashes_,
-                [&](int64_t t) { return now_ms - t > policy.window.count(); });
-  crashes_.push_back(now_ms);
-  auto n = static_cast<int>(crashes_.size());
-  return n > policy.max_restarts ? -1 : n;
-}
-
 std::optional<std::chrono::milliseconds>
-restart_budget::after_crash(const restart_policy& policy,
-                            const std::string& what, const std::string& why,
-                            std::string& exhausted) {
-  auto n = crash(policy, fastkafka::detail::monotonic_ms());
+after_crash(restart_budget& budget, const restart_policy& policy,
+            const std::string& what, const std::string& why,
+            std::string& exhausted) {
+  auto n = budget.crash(policy, fastkafka::detail::monotonic_ms());
   if (n < 0) {
     exhausted = what + " crashed more than " +
                 std::to_string(policy.max_restarts) + " times within " +

@@ -199,6 +199,14 @@ void runtime::start(caf::actor_system& system, start_options options) {
                 actors::describe_error(system, failure);
     if (cfg.lifespan.exit)
       cfg.lifespan.exit();
+    // librdkafka refusing a client (a property it does not know, a value
+    // out of range, a certificate file that is not there) is the
+    // configuration's fault: starting again repeats it.
+    if (failure.category() ==
+            caf::detail::error_factory<error_code>::category &&
+        failure.code() ==
+            static_cast<uint8_t>(error_code::client_creation_failed))
+      throw config_error(text);
     throw std::runtime_error(text);
   }
   running_ = std::make_unique<running>();

@@ -183,7 +183,8 @@ int run(app& a, const run_args& args, const cli::log_args& logs,
   }
 
   auto identity = workers::this_worker();
-  if (!identity.is_worker && settings.workers > 1) {
+  // `--workers 1` too: one worker under a supervisor that restarts it.
+  if (!identity.is_worker && (wargs.workers > 0 || settings.workers > 1)) {
     if (opts.bootstrap_servers.empty()) {
       log().error("--workers needs a broker outside this process: the "
                   "embedded broker lives in one process; pass "
@@ -193,8 +194,25 @@ int run(app& a, const run_args& args, const cli::log_args& logs,
     wargs.workers = static_cast<uint32_t>(settings.workers);
     if (settings.stats)
       wargs.stats_port = settings.stats->port;
+    if (settings.metrics && settings.metrics->port > 0)
+      log().info("metrics and health of worker i on port {} + i (every "
+                 "worker serves its own)",
+                 settings.metrics->port);
     return workers::run_parent(wargs, argc, argv,
                                {.stop_timeout = settings.stop_timeout});
+  }
+
+  // Workers cannot share one metrics port: worker i serves on port + i
+  // (0 stays "any free port").
+  if (identity.is_worker && settings.metrics && settings.metrics->port > 0) {
+    auto port = settings.metrics->port + identity.index;
+    if (port > 65535) {
+      log().error("metrics port {} of worker {} is past 65535; choose a "
+                  "lower --metrics-port",
+                  port, identity.index);
+      return 2;
+    }
+    settings.metrics->port = static_cast<uint16_t>(port);
   }
 
   local_broker broker;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "fastkafka/errors.hpp"
+#include "fastkafka/worker_environment.hpp"
 #include "option_input.hpp"
 
 extern char** environ;
@@ -56,6 +57,10 @@ settings_layer environment_layer(std::span<const std::string> entries,
     if (eq == std::string::npos || !entry.starts_with(prefix))
       continue;
     std::string var = entry.substr(0, eq);
+    // What the parent of --workers tells its workers is not a setting.
+    if (std::find(worker_environment.begin(), worker_environment.end(), var) !=
+        worker_environment.end())
+      continue;
     std::string_view value = std::string_view{entry}.substr(eq + 1);
     std::string where = "environment variable " + var;
     bool service = false;

@@ -9,6 +9,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 
 #include "fastkafka/log.hpp"
+#include "fastkafka/with_thousands.hpp"
 
 using namespace fastkafka;
 using namespace fastkafka::actors;

@@ -238,7 +238,9 @@ CAF_TEST(environment variables set options secrets and service settings) {
           "FASTKAFKA_SASL_PLAIN_PASSWORD_FILE=" + path,
           "FASTKAFKA_LOG_FORMAT=json", "FASTKAFKA_LINGER_M=1",
           "FASTKAFKA_PORT=tcp://10.0.0.1:9464", "FASTKAFKA_UPDATE_GOLDEN=1",
-          "PATH=/usr/bin"},
+          // What the parent of --workers tells a worker: no warning.
+          "FASTKAFKA_STATS_PARENT=127.0.0.1:7000", "FASTKAFKA_WORKER_INDEX=1",
+          "FASTKAFKA_WORKER_COUNT=2", "PATH=/usr/bin"},
       warnings);
   CAF_CHECK_EQUAL(layer.options.linger_ms.value_or(-1), 7);
   CAF_CHECK_EQUAL(layer.service.metrics_port.value_or(-1), 9100);

@@ -163,7 +163,8 @@ int main(int argc, char** argv) {
     else if (a == "--backoff-ms")
       sup.restarts.initial_backoff = milliseconds{std::stoi(next())};
     else if (a == "--max-crashes")
-      sup.restarts.max_crashes = static_cast<uint32_t>(std::stoul(next()));
+      // The crash that stops the app: one more than the restarts allowed.
+      sup.restarts.max_restarts = std::stoi(next()) - 1;
     else if (a == "--window-ms")
       sup.restarts.window = milliseconds{std::stoi(next())};
     else if (a == "--lines")

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <deque>
 #include <fcntl.h>
 #include <mutex>
 #include <poll.h>
@@ -14,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fastkafka/detail/clock.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/restart_budget.hpp"
 #include "fastkafka/workers/exit_status.hpp"
 #include "fastkafka/workers/worker_args.hpp"
 
@@ -59,7 +60,7 @@ struct slot {
   std::unique_ptr<line_prefixer> err;
   worker_state state = worker_state::running;
   uint32_t restarts = 0;
-  std::deque<clock::time_point> crashes;
+  restart_budget crashes;
   clock::time_point restart_at;
   std::string last_exit;
   /// The last process of this slot failed and nothing recovered it.
@@ -319,27 +320,23 @@ struct worker_supervisor::impl {
     }
     auto now = clock::now();
     auto& policy = opts.restarts;
-    s.crashes.push_back(now);
-    while (!s.crashes.empty() && s.crashes.front() < now - policy.window)
-      s.crashes.pop_front();
-    auto n = static_cast<uint32_t>(s.crashes.size());
-    if (n >= policy.max_crashes) {
+    auto n = s.crashes.crash(policy, fastkafka::detail::monotonic_ms());
+    auto stops_at = policy.max_restarts + 1;
+    if (n < 0) {
       log().error("{}: crashed {} times within {} s, stopping the app "
-                  "(restart_policy.max_crashes = {})",
-                  what, n, seconds(policy.window), policy.max_crashes);
+                  "(restart_policy.max_restarts = {})",
+                  what, s.crashes.crashes(), seconds(policy.window),
+                  policy.max_restarts);
       set_state(s, worker_state::exited, true);
       begin_stop(SIGTERM, false);
       return;
     }
-    auto delay = policy.initial_backoff;
-    for (uint32_t i = 1; i < n && delay < policy.max_backoff; ++i)
-      delay *= 2;
-    delay = std::min(delay, policy.max_backoff);
+    auto delay = restart_backoff(policy, n);
     s.restart_at = now + delay;
     log().warn("{}: restarting in {} s (crash {} within {} s; the app stops "
                "at {}; {} restarts so far)",
-               what, seconds(delay), n, seconds(policy.window),
-               policy.max_crashes, s.restarts);
+               what, seconds(delay), n, seconds(policy.window), stops_at,
+               s.restarts);
     set_state(s, worker_state::backoff, true);
   }
 

@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 
+#include "fastkafka/with_thousands.hpp"
+
 namespace fastkafka::workers {
 
 namespace {
@@ -71,7 +73,7 @@ std::string rate_text(double r) {
     std::snprintf(buf, sizeof(buf), "%.1f", r);
     return buf;
   }
-  return with_separators(static_cast<uint64_t>(std::llround(r)));
+  return with_thousands(static_cast<uint64_t>(std::llround(r)));
 }
 
 std::string state_text(const member_report& m) {
@@ -108,17 +110,6 @@ std::string pid_text(int32_t pid) {
 }
 
 } // namespace
-
-std::string with_separators(uint64_t n) {
-  auto digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string partition_ranges(std::vector<int32_t> partitions) {
   if (partitions.empty())
@@ -163,7 +154,7 @@ std::string render_summary(const std::vector<member_report>& members) {
   for (auto& [status, n] : failed)
     out += ", " + std::to_string(n) + " " + status;
   out += "; handled " + (rate ? rate_text(*rate) + "/s" : "-") + "; lag " +
-         (lag ? with_separators(static_cast<uint64_t>(*lag)) : "-") + "\n";
+         (lag ? with_thousands(static_cast<uint64_t>(*lag)) : "-") + "\n";
   return out;
 }
 
@@ -217,7 +208,7 @@ std::string render_table(const std::vector<member_report>& members,
         numbers.push_back(p.partition);
         auto num = [](int64_t v) {
           return v < 0 ? std::string{"-"}
-                       : with_separators(static_cast<uint64_t>(v));
+                       : with_thousands(static_cast<uint64_t>(v));
         };
         parts.add({who[0], who[1], c.name, std::to_string(p.partition),
                    num(p.committed), num(p.position), num(p.high_watermark),
@@ -231,9 +222,9 @@ std::string render_table(const std::vector<member_report>& members,
           cells.end(),
           {state, c.name,
            c.joined ? partition_ranges(numbers) : std::string{"(joining)"},
-           with_separators(c.handled), "-", with_separators(c.failed),
-           with_separators(c.dead_lettered), last, avg,
-           lag ? with_separators(static_cast<uint64_t>(*lag)) : "-",
+           with_thousands(c.handled), "-", with_thousands(c.failed),
+           with_thousands(c.dead_lettered), last, avg,
+           lag ? with_thousands(static_cast<uint64_t>(*lag)) : "-",
            std::to_string(c.restarts)});
       main.add(std::move(cells));
     }
@@ -241,8 +232,8 @@ std::string render_table(const std::vector<member_report>& members,
       auto [last, avg] = rates(p.name);
       auto cells = who;
       cells.insert(cells.end(),
-                   {state, p.name, "-", "-", with_separators(p.acknowledged),
-                    with_separators(p.failed), "-", last, avg, "-", "-"});
+                   {state, p.name, "-", "-", with_thousands(p.acknowledged),
+                    with_thousands(p.failed), "-", last, avg, "-", "-"});
       main.add(std::move(cells));
     }
     if (m.snapshot.consumers.empty() && m.snapshot.producers.empty()) {

@@ -58,9 +58,10 @@ public:
   ~runtime() noexcept;
 
   /// Validates everything and starts the tree. Throws `config_error` for
-  /// bad settings and `std::runtime_error` when a client cannot start; on
-  /// failure nothing is left running. Starting a running runtime does
-  /// nothing.
+  /// bad settings, also those librdkafka refuses when it creates a client,
+  /// and `std::runtime_error` when anything else keeps the app from
+  /// starting; on failure nothing is left running. Starting a running runtime
+  /// does nothing.
   void start(caf::actor_system& system, start_options options);
 
   /// Stops in order within the stop bound: consumers finish in-flight work

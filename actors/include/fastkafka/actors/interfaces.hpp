@@ -35,6 +35,7 @@
 #include "fastkafka/kafka/consumer_port.hpp"
 #include "fastkafka/kafka/producer_port.hpp"
 #include "fastkafka/options.hpp"
+#include "fastkafka/restart_budget.hpp"
 #include "fastkafka/supervision.hpp"
 #include "fastkafka/type_ids.hpp"
 
@@ -148,9 +149,6 @@ using benchmark_actor = caf::typed_actor<caf::reacts_to<sample_atom, uint32_t>>;
 benchmark_actor spawn_benchmark_actor(caf::actor_system& sys,
                                       std::vector<benchmark_target> targets);
 
-/// Renders `n` with thousands separators: 93598 -> `93,598`.
-std::string with_thousands(uint64_t n);
-
 /// Spawns the actor of one background task; it runs on `start_atom`.
 background_actor spawn_background_task(caf::actor_system& sys,
                                        background_task task,
@@ -189,26 +187,13 @@ app_supervisor_actor spawn_app_supervisor(caf::actor_system& sys,
 /// failed and why), CAF's rendering for the others.
 std::string describe_error(caf::actor_system& sys, const caf::error& err);
 
-/// The wait before the `n`-th restart (1 for the first) under `policy`.
-std::chrono::milliseconds restart_backoff(const restart_policy& policy,
-                                          int n) noexcept;
-
-/// Crashes of one child within a policy's window.
-class restart_budget {
-public:
-  /// Counts a crash at `now_ms`; returns how many fall in the window, or
-  /// -1 when the policy is exhausted.
-  int crash(const restart_policy& policy, int64_t now_ms);
-
-  /// Counts a crash of `what` (ended by `why`) and logs the decision:
-  /// the wait before its restart, or nothing when the policy is exhausted,
-  /// with `exhausted` saying so in a sentence.
-  std::optional<std::chrono::milliseconds>
-  after_crash(const restart_policy& policy, const std::string& what,
-              const std::string& why, std::string& exhausted);
-
-private:
-  std::vector<int64_t> crashes_;
-};
+/// Counts a crash of `what` (ended by `why`) in `budget` (core's, shared
+/// with the parent of `run --workers`) and logs the decision: the wait
+/// before its restart, or nothing when the policy is exhausted, with
+/// `exhausted` saying so in a sentence.
+std::optional<std::chrono::milliseconds>
+after_crash(restart_budget& budget, const restart_policy& policy,
+            const std::string& what, const std::string& why,
+            std::string& exhausted);
 
 } // namespace fastkafka::actors

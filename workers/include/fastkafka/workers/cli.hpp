@@ -39,7 +39,7 @@ struct parent_options {
   std::chrono::milliseconds stop_timeout{30000};
   /// Grace after the stop bound before SIGKILL.
   std::chrono::milliseconds kill_margin{5000};
-  restart_policy restarts;
+  restart_policy restarts = default_worker_restarts;
 };
 
 /// Runs this program as the parent of `args.workers` workers: each gets the

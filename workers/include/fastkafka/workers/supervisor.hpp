@@ -10,19 +10,19 @@
 #include <string>
 #include <vector>
 
+#include "fastkafka/supervision.hpp"
+
 namespace fastkafka::workers {
 
-/// When and how often a crashed worker is started again.
-struct restart_policy {
-  /// Delay before the first restart after a crash; doubles with every crash
-  /// inside `window`, up to `max_backoff`.
-  std::chrono::milliseconds initial_backoff{500};
-  std::chrono::milliseconds max_backoff{30000};
-  /// This many crashes of one worker within `window` stop the whole app
-  /// (the crash loop is not going to fix itself).
-  uint32_t max_crashes = 5;
-  std::chrono::milliseconds window{60000};
-};
+/// When and how often a crashed worker is started again (core's policy,
+/// the one the actor supervisors use): 0.5 s after the first crash,
+/// doubling up to 30 s; a fifth crash of one worker within 60 s stops the
+/// whole app (the crash loop is not going to fix itself).
+inline constexpr restart_policy default_worker_restarts{
+    .max_restarts = 4,
+    .window = std::chrono::milliseconds{60000},
+    .initial_backoff = std::chrono::milliseconds{500},
+    .max_backoff = std::chrono::milliseconds{30000}};
 
 /// What the parent runs and how it treats its workers.
 struct supervisor_options {
@@ -43,7 +43,7 @@ struct supervisor_options {
   std::chrono::milliseconds stop_timeout{30000};
   /// ... and how much longer the parent waits before SIGKILL.
   std::chrono::milliseconds kill_margin{5000};
-  restart_policy restarts;
+  restart_policy restarts = default_worker_restarts;
   /// Exit codes that are never restarted and stop the app: 2 is how the
   /// CLI says "bad arguments or configuration", 127 that the program could
   /// not be executed; a restart repeats either.

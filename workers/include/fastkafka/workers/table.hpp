@@ -35,9 +35,6 @@ std::string render_summary(const std::vector<member_report>& members);
 std::string render_table(const std::vector<member_report>& members,
                          const table_options& options = {});
 
-/// `12,345`.
-std::string with_separators(uint64_t n);
-
 /// Assigned partitions as ranges: `0-3,6`.
 std::string partition_ranges(std::vector<int32_t> partitions);
 

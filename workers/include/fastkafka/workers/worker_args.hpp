@@ -10,15 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "fastkafka/worker_environment.hpp"
+
 namespace fastkafka::workers {
 
-/// The worker's index, 0..N-1.
-inline constexpr const char* worker_index_env = "FASTKAFKA_WORKER_INDEX";
-/// N, the number of workers the parent runs.
-inline constexpr const char* worker_count_env = "FASTKAFKA_WORKER_COUNT";
-/// `host:port` of the parent's stats actor; a worker registers its own
-/// stats actor there (set only when the parent has `--stats-port`).
-inline constexpr const char* stats_parent_env = "FASTKAFKA_STATS_PARENT";
+using fastkafka::stats_parent_env;
+using fastkafka::worker_count_env;
+using fastkafka::worker_index_env;
 
 /// Who this process is, read from the environment.
 struct worker_identity {
