@@ -84,7 +84,8 @@ std::string run_command(fastkafka::embedded_broker& broker,
     if (!in.eof() && !(in >> count))
       return "error: usage: errors API_KEY ERROR_CODE [COUNT]";
     if (count < 0 || count > 1000000)
-      return "error: usage: errors API_KEY ERROR_CODE [COUNT] (COUNT 0-1000000)";
+      return "error: usage: errors API_KEY ERROR_CODE [COUNT] (COUNT "
+             "0-1000000)";
     broker.push_request_errors(
         static_cast<int16_t>(api_key),
         std::vector<int>(static_cast<size_t>(count), code));

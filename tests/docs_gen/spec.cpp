@@ -13,8 +13,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "docs_demo_app.hpp"
-#include "fastkafka/dead_letter.hpp"
 #include "fastkafka/codecs/avro.hpp"
+#include "fastkafka/dead_letter.hpp"
 #include "fastkafka/docs/docs.hpp"
 #include "pipeline_app.hpp"
 

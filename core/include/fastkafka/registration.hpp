@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <cstddef>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
