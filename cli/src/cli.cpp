@@ -183,8 +183,9 @@ int run(app& a, const run_args& args, const cli::log_args& logs,
   }
 
   auto identity = workers::this_worker();
-  // `--workers 1` too: one worker under a supervisor that restarts it.
-  if (!identity.is_worker && (wargs.workers > 0 || settings.workers > 1)) {
+  // One worker too (`--workers 1`, `workers: 1`, FASTKAFKA_WORKERS=1): one
+  // worker under a supervisor that restarts it.
+  if (!identity.is_worker && (wargs.workers > 0 || settings.workers > 0)) {
     if (opts.bootstrap_servers.empty()) {
       log().error("--workers needs a broker outside this process: the "
                   "embedded broker lives in one process; pass "

@@ -172,7 +172,7 @@ resolved_settings resolve_settings(const settings_layer& code,
   out.log_level = s.log_level.value_or("info");
   out.log_format = s.log_format.value_or(log_encoding::text);
   out.delivery = s.delivery.value_or(delivery_guarantee::at_least_once);
-  out.workers = static_cast<int>(s.workers.value_or(1));
+  out.workers = static_cast<int>(s.workers.value_or(0));
   out.stall_timeout =
       std::chrono::milliseconds{s.stall_timeout_ms.value_or(60000)};
   return out;

@@ -136,7 +136,7 @@ CAF_TEST(defaults when no layer sets anything) {
   CAF_CHECK(!r.stats);
   CAF_CHECK_EQUAL(r.log_level, "info");
   CAF_CHECK(r.delivery == delivery_guarantee::at_least_once);
-  CAF_CHECK_EQUAL(r.workers, 1);
+  CAF_CHECK_EQUAL(r.workers, 0); // in this process
   CAF_CHECK(r.stall_timeout == 60s);
   CAF_CHECK(!r.options.linger_ms);
 }

@@ -22,9 +22,11 @@
 
 #include "support/kafka_checks.hpp"
 #include "support/pipeline_inputs.hpp"
+#include "table_text.hpp"
 #include "watched_process.hpp"
 
 using fastkafka::test::child_process;
+using fastkafka::test::run_to_end;
 using fastkafka::test::watched_process;
 using namespace std::chrono_literals;
 namespace test = fastkafka::test;
@@ -221,33 +223,9 @@ bool wait_spread(watched_process& parent, const std::set<int>& pids,
   return false;
 }
 
-/// Runs a command to its end (bounded); its exit code and stdout+stderr.
 std::pair<int, std::string> run(std::vector<std::string> argv,
                                 std::chrono::milliseconds bound = 30s) {
-  watched_process p{std::move(argv)};
-  auto rc = p.exit_code(bound);
-  p.wait_for("$^", 200ms); // let the reader take the last bytes
-  return {rc, p.both()};
-}
-
-std::string line_with(const std::string& text, const std::string& part) {
-  std::istringstream in{text};
-  for (std::string line; std::getline(in, line);)
-    if (line.find(part) != std::string::npos)
-      return line;
-  return {};
-}
-
-// The last `n` cells of a table row (the state may hold spaces).
-std::vector<std::string> tail_cells(const std::string& line, size_t n) {
-  std::istringstream in{line};
-  std::vector<std::string> cells;
-  for (std::string c; in >> c;)
-    cells.push_back(c);
-  if (cells.size() < n)
-    return {};
-  return std::vector<std::string>(cells.end() - static_cast<long>(n),
-                                  cells.end());
+  return run_to_end(std::move(argv), bound);
 }
 
 int64_t number(std::string s) {
@@ -461,6 +439,20 @@ CAF_TEST(one worker is supervised too) {
   CAF_REQUIRE(again > 0);
   parent.also_kill(again);
   CAF_CHECK(parent.wait_for("\\[w0:" + std::to_string(again) + "\\] ", 10s));
+  parent.signal(SIGTERM);
+  CAF_CHECK_EQUAL(parent.exit_code(30s), 0);
+  CAF_CHECK(parent.count("all 1 workers stopped") == 1);
+}
+
+CAF_TEST(one worker asked for by the environment is supervised too) {
+  broker_process broker;
+  watched_process parent{
+      {pipeline_exe, "run", "--bootstrap-servers", broker.bootstrap},
+      {"FASTKAFKA_WORKERS=1"}};
+  int pid = worker_pid(parent, 0, 10s);
+  CAF_REQUIRE(pid > 0);
+  parent.also_kill(pid);
+  CAF_CHECK(parent.wait_for("assigned input \\[0,1,2,3,4,5,6,7\\]", 30s));
   parent.signal(SIGTERM);
   CAF_CHECK_EQUAL(parent.exit_code(30s), 0);
   CAF_CHECK(parent.count("all 1 workers stopped") == 1);

@@ -15,8 +15,10 @@
 #include <regex>
 #include <sstream>
 
+#include "table_text.hpp"
 #include "watched_process.hpp"
 
+using fastkafka::test::run_to_end;
 using fastkafka::test::watched_process;
 using namespace std::chrono_literals;
 
@@ -48,13 +50,9 @@ struct server {
   }
 };
 
-/// Runs a command to its end (bounded); its exit code and stdout+stderr.
 std::pair<int, std::string> run(std::vector<std::string> argv,
                                 std::chrono::milliseconds bound = 30s) {
-  watched_process p{std::move(argv)};
-  auto rc = p.exit_code(bound);
-  p.wait_for("$^", 200ms); // let the reader take the last bytes
-  return {rc, p.both()};
+  return run_to_end(std::move(argv), bound);
 }
 
 std::pair<int, std::string> status(const std::string& connect,
@@ -62,28 +60,6 @@ std::pair<int, std::string> status(const std::string& connect,
   std::vector<std::string> a{stats_exe, "status", "--connect", connect};
   a.insert(a.end(), extra.begin(), extra.end());
   return run(std::move(a));
-}
-
-std::string line_with(const std::string& text, const std::string& part) {
-  std::istringstream in{text};
-  for (std::string line; std::getline(in, line);)
-    if (line.find(part) != std::string::npos)
-      return line;
-  return {};
-}
-
-// Columns of a main-table row: ENDPOINT W PID STATE... REGISTRATION PARTS
-// HANDLED PRODUCED FAILED DLQ RATE AVG LAG RESTARTS; the state may have
-// spaces, so take the fixed number of cells from the end.
-std::vector<std::string> tail_cells(const std::string& line, size_t n) {
-  std::istringstream in{line};
-  std::vector<std::string> cells;
-  for (std::string c; in >> c;)
-    cells.push_back(c);
-  if (cells.size() < n)
-    return {};
-  return std::vector<std::string>(cells.end() - static_cast<long>(n),
-                                  cells.end());
 }
 
 double number(std::string s) {

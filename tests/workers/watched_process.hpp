@@ -216,4 +216,14 @@ private:
   std::thread reader_;
 };
 
+/// Runs a command to its end (bounded); its exit code and stdout+stderr.
+inline std::pair<int, std::string>
+run_to_end(std::vector<std::string> argv,
+           std::chrono::milliseconds bound = std::chrono::seconds{30}) {
+  watched_process p{std::move(argv)};
+  auto rc = p.exit_code(bound);
+  p.wait_for("$^", std::chrono::milliseconds{200}); // the last bytes
+  return {rc, p.both()};
+}
+
 } // namespace fastkafka::test

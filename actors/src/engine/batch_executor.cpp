@@ -67,7 +67,7 @@ private:
       if (!threw) {
         for (auto& [i, err] : failures_)
           engine_.undecodable(*members_[i], t, err, &engine_.batch());
-        engine_.handled(last, group.size() - failures_.size(), started);
+        engine_.handled(last, group.size() - failures_.size(), started, true);
         engine_.succeeded(last.partition, -1);
       }
     }

@@ -113,6 +113,10 @@ poll_outcome consumer_engine::poll_once() {
     records_.erase(bad, records_.end());
     auto handled_before = status_->handled.load();
     executor_->handle(records_);
+    if (status_->timed) {
+      status_->handler_duration.add(pending_durations_);
+      status_->end_to_end_latency.add(pending_latencies_);
+    }
     for (auto& r : records_)
       if (r.handle != nullptr)
         port_->release(r);
@@ -200,23 +204,30 @@ void consumer_engine::undecodable(const kafka::record& r, kafka::ticket* t,
     status_->dead_lettered.add(1);
 }
 
-std::chrono::steady_clock::time_point consumer_engine::handled(
-    const kafka::record& last, uint64_t n,
-    std::chrono::steady_clock::time_point started) noexcept {
+std::chrono::steady_clock::time_point
+consumer_engine::handled(const kafka::record& last, uint64_t n,
+                         std::chrono::steady_clock::time_point started,
+                         bool on_consumer_thread) noexcept {
   spec_->handled->add(n);
   status_->handled.add(n);
   if (!status_->timed)
     return {};
   auto now = std::chrono::steady_clock::now();
-  status_->handler_duration.observe(
-      std::chrono::duration<double>(now - started).count());
+  auto duration = std::chrono::duration<double>(now - started).count();
+  if (on_consumer_thread)
+    pending_durations_.observe(duration);
+  else
+    status_->handler_duration.observe(duration);
   if (last.timestamp_ms > 0) {
     auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       now.time_since_epoch())
                       .count() +
                   wall_offset_ms_.load(std::memory_order_relaxed);
-    status_->end_to_end_latency.observe(
-        static_cast<double>(now_ms - last.timestamp_ms) / 1000.0);
+    auto latency = static_cast<double>(now_ms - last.timestamp_ms) / 1000.0;
+    if (on_consumer_thread)
+      pending_latencies_.observe(latency);
+    else
+      status_->end_to_end_latency.observe(latency);
   }
   return now;
 }

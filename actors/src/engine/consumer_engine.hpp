@@ -120,10 +120,13 @@ public:
 
   /// Counts `n` handled messages (and times them when metrics are on);
   /// returns the time it read (the start of a next call), or nothing when
-  /// calls are not timed. Callable from any thread.
+  /// calls are not timed. Callable from any thread; the consumer's own
+  /// thread says so (`on_consumer_thread`), and its timings then reach the
+  /// shared histograms once per poll.
   std::chrono::steady_clock::time_point
   handled(const kafka::record& last, uint64_t n,
-          std::chrono::steady_clock::time_point started) noexcept;
+          std::chrono::steady_clock::time_point started,
+          bool on_consumer_thread = false) noexcept;
 
   /// Whether handler calls are timed (metrics on).
   bool timed() const noexcept { return status_->timed; }
@@ -177,6 +180,9 @@ private:
   /// timed: one clock read per handled message gives both its duration and
   /// its end-to-end latency.
   std::atomic<int64_t> wall_offset_ms_{0};
+  /// Timings of the current poll's calls on the consumer thread.
+  fastkafka::detail::histogram_batch pending_durations_;
+  fastkafka::detail::histogram_batch pending_latencies_;
   int64_t last_commit_ms_ = 0;
   int64_t last_status_ms_ = 0;
   int64_t last_fetch_error_log_ms_ = 0;

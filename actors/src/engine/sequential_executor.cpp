@@ -36,7 +36,7 @@ public:
           if (!spec.invoke(r.value, meta, derr))
             engine_.undecodable(r, t, derr, &engine_.batch());
           else {
-            started = engine_.handled(r, 1, started);
+            started = engine_.handled(r, 1, started, true);
             timed_end = true;
             engine_.succeeded(r.partition, r.offset);
           }

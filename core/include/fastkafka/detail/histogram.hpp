@@ -21,17 +21,30 @@ public:
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
       0.05,   0.1,     0.25,   0.5,   1,      2.5,   10,   60};
 
-  /// Records one duration of `seconds`.
-  void observe(double seconds) noexcept {
+  /// The bucket of `seconds`: its index in `bounds`, or `bounds.size()`
+  /// above the last bound (counted in `count` only).
+  static size_t bucket_of(double seconds) noexcept {
     size_t i = 0;
     while (i < bounds.size() && seconds > bounds[i])
       ++i;
-    if (i < bounds.size())
+    return i;
+  }
+
+  /// `seconds` in whole nanoseconds for the sum (0 for negative values).
+  static uint64_t nanos_of(double seconds) noexcept {
+    return seconds > 0 ? static_cast<uint64_t>(seconds * 1e9) : 0;
+  }
+
+  /// Records one duration of `seconds`.
+  void observe(double seconds) noexcept {
+    if (auto i = bucket_of(seconds); i < bounds.size())
       buckets_[i].fetch_add(1, std::memory_order_relaxed);
     count_.fetch_add(1, std::memory_order_relaxed);
-    auto ns = seconds > 0 ? static_cast<uint64_t>(seconds * 1e9) : 0;
-    sum_ns_.fetch_add(ns, std::memory_order_relaxed);
+    sum_ns_.fetch_add(nanos_of(seconds), std::memory_order_relaxed);
   }
+
+  /// Adds what `batch` gathered and empties it.
+  void add(class histogram_batch& batch) noexcept;
 
   /// The counts so far, cumulative per bound.
   histogram_snapshot snapshot() const {
@@ -53,5 +66,35 @@ private:
   std::atomic<uint64_t> count_{0};
   std::atomic<uint64_t> sum_ns_{0};
 };
+
+/// Observations one thread gathers for a `histogram` and adds at once, so
+/// that a consumer pays the shared counters' atomic increments once per
+/// poll instead of once per message.
+class histogram_batch {
+public:
+  /// Records one duration of `seconds`.
+  void observe(double seconds) noexcept {
+    ++buckets_[histogram::bucket_of(seconds)];
+    ++count_;
+    sum_ns_ += histogram::nanos_of(seconds);
+  }
+
+private:
+  friend class histogram;
+  std::array<uint64_t, histogram::bounds.size() + 1> buckets_{};
+  uint64_t count_ = 0;
+  uint64_t sum_ns_ = 0;
+};
+
+inline void histogram::add(histogram_batch& batch) noexcept {
+  if (batch.count_ == 0)
+    return;
+  for (size_t i = 0; i < bounds.size(); ++i)
+    if (batch.buckets_[i] != 0)
+      buckets_[i].fetch_add(batch.buckets_[i], std::memory_order_relaxed);
+  count_.fetch_add(batch.count_, std::memory_order_relaxed);
+  sum_ns_.fetch_add(batch.sum_ns_, std::memory_order_relaxed);
+  batch = histogram_batch{};
+}
 
 } // namespace fastkafka::detail

@@ -117,7 +117,9 @@ struct resolved_settings {
   std::string log_level = "info";
   log_encoding log_format = log_encoding::text;
   delivery_guarantee delivery = delivery_guarantee::at_least_once;
-  int workers = 1;
+  /// Worker processes; 0 when no layer asked for any (the app runs in this
+  /// process). 1 is one supervised worker, as `--workers 1`.
+  int workers = 0;
   std::chrono::milliseconds stall_timeout{60000};
   /// App-wide client options: code < file < environment < command line.
   client_options options;
