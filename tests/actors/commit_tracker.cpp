@@ -181,3 +181,24 @@ CAF_TEST(tickets are recycled) {
   CAF_CHECK_EQUAL(b->pending.load(), 1);
   CAF_CHECK(!b->failed.load());
 }
+
+CAF_TEST(the first unfinished offset of each partition is where a stop names) {
+  commit_tracker l;
+  auto* a = l.open(0, 5);
+  auto* b = l.open(0, 6);
+  auto* c = l.open(2, 9);
+  commit_tracker::close(a);
+  b->pending.fetch_add(1); // its output is not acknowledged
+  commit_tracker::close(b);
+  l.collect();
+  auto waiting = l.first_unfinished();
+  CAF_REQUIRE_EQUAL(waiting.size(), 2u);
+  CAF_CHECK_EQUAL(waiting[0].partition, 0);
+  CAF_CHECK_EQUAL(waiting[0].offset, 6);
+  CAF_CHECK_EQUAL(waiting[1].partition, 2);
+  CAF_CHECK_EQUAL(waiting[1].offset, 9);
+  b->pending.fetch_sub(1);
+  commit_tracker::close(c);
+  l.collect();
+  CAF_CHECK(l.first_unfinished().empty());
+}

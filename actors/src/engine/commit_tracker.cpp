@@ -188,4 +188,12 @@ std::vector<partition_offset> commit_tracker::unconfirmed_positions() const {
   return out;
 }
 
+std::vector<partition_offset> commit_tracker::first_unfinished() const {
+  std::vector<partition_offset> out;
+  for (size_t p = 0; p < partitions_.size(); ++p)
+    if (auto& q = partitions_[p].queue; !q.empty())
+      out.push_back({static_cast<int32_t>(p), q.front()->offset});
+  return out;
+}
+
 } // namespace fastkafka::engine

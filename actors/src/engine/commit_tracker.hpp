@@ -94,6 +94,10 @@ public:
   /// Tickets not yet retired.
   size_t open_tickets() const noexcept { return open_; }
 
+  /// Per partition with unfinished messages, the offset of the first one:
+  /// where the next owner starts again.
+  std::vector<partition_offset> first_unfinished() const;
+
 private:
   struct partition_state {
     std::deque<ticket*> queue;

@@ -335,8 +335,10 @@ bool consumer_engine::drain(std::span<const int32_t> partitions,
       return true;
     if (monotonic_ms() >= deadline_ms) {
       log().warn("consumer {}: {} messages still wait for their output to be "
-                 "acknowledged; their offsets stay uncommitted",
-                 spec_->name, tracker_.open_tickets());
+                 "acknowledged; offsets of {} not committed from{}: those "
+                 "messages are consumed again",
+                 spec_->name, tracker_.open_tickets(), spec_->topic,
+                 offsets_text(tracker_.first_unfinished()));
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
