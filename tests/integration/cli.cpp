@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include "support/broker_process.hpp"
 #include "support/kafka_checks.hpp"
 
 using namespace fastkafka;
@@ -22,17 +23,13 @@ namespace {
 
 // A broker process with the pipeline's (and the probe's) topics; stopped by
 // pid at scope exit.
-struct broker_process {
-  child_process proc{{BROKER_EXE, "--partitions", "4", "--topic", "input",
-                      "--topic", "output", "--topic", "input.dlq", "--topic",
-                      "audited"}};
-  std::string bootstrap;
-
-  broker_process() {
-    auto line = proc.read_line(10s);
-    CAF_REQUIRE(line.has_value());
-    bootstrap = *line;
-    CAF_REQUIRE(std::regex_match(bootstrap, std::regex{R"(127\.0\.0\.1:\d+)"}));
+struct broker_process : fastkafka::test::broker_process {
+  broker_process()
+      : fastkafka::test::broker_process(
+            BROKER_EXE,
+            {"--partitions", "4", "--topic", "input", "--topic", "output",
+             "--topic", "input.dlq", "--topic", "audited"}) {
+    // nop
   }
 };
 

@@ -23,6 +23,7 @@
 #include "fastkafka/embedded_broker.hpp"
 #include "fastkafka/runtime_config.hpp"
 #include "pipeline_app.hpp"
+#include "support/broker_process.hpp"
 #include "support/kafka_checks.hpp"
 #include "support/pipeline_inputs.hpp"
 
@@ -108,17 +109,14 @@ std::string wall_time() {
 }
 
 /// A `fastkafka-broker --control` with the pipeline's topics.
-struct broker_process {
-  child_process proc{{BROKER_EXE, "--control", "--partitions", "4", "--topic",
-                      "input", "--topic", "output", "--topic", "input.dlq"},
-                     true};
-  std::string bootstrap;
-
-  broker_process() {
-    auto line = proc.read_line(10s);
-    CAF_REQUIRE(line.has_value());
-    bootstrap = *line;
-    CAF_REQUIRE(std::regex_match(bootstrap, std::regex{R"(127\.0\.0\.1:\d+)"}));
+struct broker_process : test::broker_process {
+  broker_process()
+      : test::broker_process(BROKER_EXE,
+                             {"--control", "--partitions", "4", "--topic",
+                              "input", "--topic", "output", "--topic",
+                              "input.dlq"},
+                             true) {
+    // nop
   }
 
   /// Runs one control command; true when the broker answered "ok".
@@ -339,6 +337,39 @@ CAF_TEST(a stop signal while the coordinator is gone and a commit is retried
 
 // -- 2. commits that tell the truth ------------------------------------------
 
+namespace {
+
+// Streams input into `app`, makes the broker refuse the next `refusals`
+// OffsetCommit requests, waits `before_stop`, then stops the app with
+// SIGTERM: its exit code and how long the stop took.
+template <class Broker, class App>
+std::pair<int, std::chrono::milliseconds>
+stop_while_commits_refused(Broker& broker, App& app, const char* refusals,
+                           std::chrono::milliseconds before_stop) {
+  // Input keeps arriving, so the stop's commit (and any in flight) meets
+  // the refusals.
+  streamer input{broker.bootstrap, 201, 100000};
+  std::this_thread::sleep_for(1500ms);
+  app.drain();
+  CAF_REQUIRE(broker.control("error " + std::to_string(offset_commit) + " " +
+                             std::to_string(coordinator_load_in_progress) +
+                             " " + refusals));
+  std::this_thread::sleep_for(before_stop);
+  return app.stop(SIGTERM, 20s);
+}
+
+// What the log calls confirmed is exactly what the broker holds.
+template <class Committed, class Confirmed>
+void check_confirmed_is_committed(Committed& committed, Confirmed& confirmed) {
+  for (auto [p, offset] : committed)
+    if (offset > 0)
+      CAF_CHECK_EQUAL(confirmed[p], offset);
+  for (auto [p, offset] : confirmed)
+    CAF_CHECK_EQUAL(committed[p], offset);
+}
+
+} // namespace
+
 CAF_TEST(a commit refused during stop is logged as not confirmed and
          the confirmed line equals the offsets the broker committed) {
   broker_process broker;
@@ -351,20 +382,8 @@ CAF_TEST(a commit refused during stop is logged as not confirmed and
     app.drain();
     return committed_to_end(broker.bootstrap);
   }));
-  std::pair<int, std::chrono::milliseconds> result;
-  {
-    // Input keeps arriving; commits start failing just before the stop, so
-    // the stop's commit (and any in flight) is refused.
-    streamer input{broker.bootstrap, 201, 100000};
-    std::this_thread::sleep_for(1500ms);
-    app.drain();
-    CAF_REQUIRE(broker.control("error " + std::to_string(offset_commit) + " " +
-                               std::to_string(coordinator_load_in_progress) +
-                               " 1000000"));
-    std::this_thread::sleep_for(300ms);
-    result = app.stop(SIGTERM, 20s);
-  }
-  auto [code, took] = result;
+  // Commits start failing just before the stop and never recover.
+  auto [code, took] = stop_while_commits_refused(broker, app, "1000000", 300ms);
   CAF_MESSAGE("exit code " << code << " after " << took.count() << " ms");
   CAF_CHECK_NOT_EQUAL(code, 0);
   CAF_CHECK_LESS(took, 3s + 2s);
@@ -373,12 +392,7 @@ CAF_TEST(a commit refused during stop is logged as not confirmed and
   auto unconfirmed = offsets_after(app.log, unconfirmed_marker);
   CAF_REQUIRE(confirmed.has_value());
   CAF_REQUIRE(unconfirmed.has_value());
-  // What the log calls confirmed is exactly what the broker holds.
-  for (auto [p, offset] : committed)
-    if (offset > 0)
-      CAF_CHECK_EQUAL((*confirmed)[p], offset);
-  for (auto [p, offset] : *confirmed)
-    CAF_CHECK_EQUAL(committed[p], offset);
+  check_confirmed_is_committed(committed, *confirmed);
   // What it calls not confirmed is past it.
   CAF_CHECK(!unconfirmed->empty());
   for (auto [p, offset] : *unconfirmed)
@@ -397,28 +411,15 @@ CAF_TEST(a commit refused a few times during stop is retried within the stop
       test::produce_all(broker.bootstrap, "input", test::inputs(1, 200)));
   CAF_REQUIRE_EQUAL(test::read_topic(broker.bootstrap, "output", 200).size(),
                     200u);
-  std::pair<int, std::chrono::milliseconds> result;
-  {
-    streamer input{broker.bootstrap, 201, 100000};
-    std::this_thread::sleep_for(1500ms);
-    app.drain();
-    CAF_REQUIRE(broker.control("error " + std::to_string(offset_commit) + " " +
-                               std::to_string(coordinator_load_in_progress) +
-                               " 3"));
-    result = app.stop(SIGTERM, 20s);
-  }
-  auto [code, took] = result;
+  // Three refusals: the stop sends the commit again until it is confirmed.
+  auto [code, took] = stop_while_commits_refused(broker, app, "3", 0ms);
   CAF_MESSAGE("exit code " << code << " after " << took.count() << " ms");
   CAF_CHECK_EQUAL(code, 0);
   CAF_CHECK(!contains(app.log, unconfirmed_marker));
   auto committed = test::committed_offsets(broker.bootstrap, group, "input");
   auto confirmed = offsets_after(app.log, confirmed_marker);
   CAF_REQUIRE(confirmed.has_value());
-  for (auto [p, offset] : committed)
-    if (offset > 0)
-      CAF_CHECK_EQUAL((*confirmed)[p], offset);
-  for (auto [p, offset] : *confirmed)
-    CAF_CHECK_EQUAL(committed[p], offset);
+  check_confirmed_is_committed(committed, *confirmed);
   // Every id the app wrote out is covered by the committed offsets: what
   // it processed was committed before it said so.
   auto outputs = test::read_topic(broker.bootstrap, "output", 200, 10s);

@@ -20,9 +20,11 @@
 #include <set>
 #include <sstream>
 
+#include "support/broker_process.hpp"
 #include "support/kafka_checks.hpp"
 #include "support/pipeline_inputs.hpp"
 #include "table_text.hpp"
+#include "tmux_session.hpp"
 #include "watched_process.hpp"
 
 using fastkafka::test::child_process;
@@ -35,21 +37,17 @@ namespace {
 
 const std::string pipeline_exe = PIPELINE_EXE;
 const std::string broker_exe = BROKER_EXE;
-const std::string tmux_exe = "/usr/bin/tmux";
 const std::string group = "fastkafka.pipeline.on_input";
 constexpr int partitions = 8;
 
 /// fastkafka-broker with the pipeline's topics, 8 partitions each.
-struct broker_process {
-  child_process proc{{broker_exe, "--partitions", std::to_string(partitions),
-                      "--topic", "input", "--topic", "output", "--topic",
-                      "input.dlq"}};
-  std::string bootstrap;
-
-  broker_process() {
-    auto line = proc.read_line(10s);
-    CAF_REQUIRE(line.has_value());
-    bootstrap = *line;
+struct broker_process : test::broker_process {
+  broker_process()
+      : test::broker_process(broker_exe,
+                             {"--partitions", std::to_string(partitions),
+                              "--topic", "input", "--topic", "output",
+                              "--topic", "input.dlq"}) {
+    // nop
   }
 };
 
@@ -484,36 +482,17 @@ struct app_process {
   }
 };
 
-/// A private tmux server (its own socket), killed at the end.
-struct tmux {
-  std::string socket = "fk-wp-" + std::to_string(getpid());
-
-  std::pair<int, std::string> cmd(std::vector<std::string> args) {
-    args.insert(args.begin(), {tmux_exe, "-L", socket});
-    return run(std::move(args), 10s);
-  }
-
-  std::string screen() {
-    return cmd({"capture-pane", "-p", "-t", "top"}).second;
-  }
-
+/// The tests' tmux server; `shows` waits 15s unless told otherwise.
+struct tmux : test::tmux_session {
   bool shows(const std::string& part, std::chrono::milliseconds t = 15s) {
-    auto deadline = std::chrono::steady_clock::now() + t;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (screen().find(part) != std::string::npos)
-        return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
+    return tmux_session::shows(part, t);
   }
-
-  ~tmux() { cmd({"kill-server"}); }
 };
 
 } // namespace
 
 CAF_TEST(status and top over two real processes and one that is killed) {
-  if (access(tmux_exe.c_str(), X_OK) != 0)
+  if (access(test::tmux_exe.c_str(), X_OK) != 0)
     CAF_FAIL("tmux is needed (deploy/install-deps.sh installs it)");
   broker_process broker;
   app_process a{broker.bootstrap};

@@ -16,8 +16,10 @@
 #include <sstream>
 
 #include "table_text.hpp"
+#include "tmux_session.hpp"
 #include "watched_process.hpp"
 
+namespace test = fastkafka::test;
 using fastkafka::test::run_to_end;
 using fastkafka::test::watched_process;
 using namespace std::chrono_literals;
@@ -26,7 +28,6 @@ namespace {
 
 const std::string stats_exe = STATS_FIXTURE;
 const std::string worker_exe = WORKER_FIXTURE;
-const std::string tmux_exe = "/usr/bin/tmux";
 
 /// A `stats_fixture serve` process and the port it listens on.
 struct server {
@@ -238,40 +239,17 @@ CAF_TEST(top prints plain blocks when stdout is not a terminal) {
 
 namespace {
 
-/// A private tmux server (its own socket, never reused: a server that is
-/// shutting down refuses new sessions), killed at the end.
-struct tmux {
-  static inline int count = 0;
-  std::string socket =
-      "fk-test-" + std::to_string(getpid()) + "-" + std::to_string(++count);
-
-  std::pair<int, std::string> cmd(std::vector<std::string> args) {
-    args.insert(args.begin(), {tmux_exe, "-L", socket});
-    return run(std::move(args), 10s);
-  }
-
-  std::string screen() {
-    return cmd({"capture-pane", "-p", "-t", "top"}).second;
-  }
-
-  /// Waits until the pane shows `part`.
+/// The tests' tmux server; `shows` waits 10s unless told otherwise.
+struct tmux : test::tmux_session {
   bool shows(const std::string& part, std::chrono::milliseconds t = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + t;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (screen().find(part) != std::string::npos)
-        return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
+    return tmux_session::shows(part, t);
   }
-
-  ~tmux() { cmd({"kill-server"}); }
 };
 
 } // namespace
 
 CAF_TEST(top in a terminal redraws the table and quits on q or Ctrl - C) {
-  if (access(tmux_exe.c_str(), X_OK) != 0)
+  if (access(test::tmux_exe.c_str(), X_OK) != 0)
     CAF_FAIL("tmux is needed (deploy/install-deps.sh installs it)");
   server a{0, 100};
   server b{1, 300};
