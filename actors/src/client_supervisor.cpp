@@ -139,8 +139,8 @@ std::string start_clients(supervisor_ptr self) {
   for (size_t i = 0; i < plan.consumers.size(); ++i) {
     auto& spec = plan.consumers[i];
     auto opts = with_bootstrap(
-        plan,
-        merge(plan.app_options, options_of(plan, spec->name, spec->options)));
+        plan, merge(plan.app_options,
+                    options_of(plan, spec->registration(), spec->options)));
     auto settings = resolve_consumer_settings(opts);
     auto status = std::make_shared<consumer_status>();
     status->name = spec->name;

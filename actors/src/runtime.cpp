@@ -36,7 +36,8 @@ void validate_all(const app& a, const start_options& options,
   // heartbeat and session timeout) are checked too.
   for (auto& c : a.consumers())
     for (auto& p : validate_client(
-             merge(app_options, options_of(options, c->name, c->options)),
+             merge(app_options,
+                   options_of(options, c->registration(), c->options)),
              client_role::consumer))
       problems.push_back("consumes " + c->name + ": " + p);
   for (auto& p : a.producers()) {
@@ -94,7 +95,7 @@ plan_clusters(const app& a, const start_options& options,
     plan.consumers.push_back(c);
     // The group follows the options the consumer runs with.
     auto own = c->options;
-    if (auto i = options.registrations.find(c->name);
+    if (auto i = options.registrations.find(c->registration());
         i != options.registrations.end())
       own = i->second;
     auto spec = *c;

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <set>
 
+#include "fastkafka/retry_topic.hpp"
+
 namespace fastkafka {
 
 app::app(app_config config)
@@ -39,18 +41,76 @@ void check_broker_names(const char* kind, const std::string& name,
 
 } // namespace
 
-void app::add_consumer(detail::consumer_spec spec) {
+std::vector<detail::consumer_spec>
+app::retry_stages(const detail::consumer_spec& spec) {
+  std::vector<detail::consumer_spec> out;
+  std::set<std::string> topics;
+  auto& delays = spec.retry.topics;
+  for (size_t i = 0; i < delays.size(); ++i) {
+    auto delay = delays[i];
+    if (delay.count() <= 0)
+      throw config_error("consumes " + spec.name +
+                         ": a retry topic's delay must be positive (stage " +
+                         std::to_string(i + 1) + " has " +
+                         std::to_string(delay.count()) + " ms)");
+    auto topic = retry_topic_name(spec.topic, delay);
+    if (!topics.insert(topic).second)
+      throw config_error("consumes " + spec.name + ": two retry stages are " +
+                         topic + "; give each stage its own delay");
+    detail::consumer_spec stage;
+    stage.name = spec.name + ".retry." + delay_name(delay);
+    stage.topic = std::move(topic);
+    stage.description = "Retries of `" + spec.topic + "` for `" + spec.name +
+                        "`, each tried once " + delay_name(delay) +
+                        " after it arrived.";
+    stage.codec_name = spec.codec_name;
+    stage.content_type = spec.content_type;
+    stage.schema = spec.schema;
+    stage.schema_format = spec.schema_format;
+    stage.codec_schema = spec.codec_schema;
+    stage.key = spec.key;
+    stage.headers = spec.headers;
+    stage.dead_letter_topic = spec.dead_letter_topic;
+    stage.options = spec.options;
+    // A stage is itself the retry: one try each, then the next stage.
+    stage.retry = spec.retry;
+    stage.retry.max_attempts = 1;
+    stage.retry_of = spec.name;
+    stage.retry_stage = static_cast<int>(i) + 1;
+    stage.origin_topic = spec.topic;
+    stage.exec = spec.exec;
+    stage.max_in_flight = spec.max_in_flight;
+    stage.brokers = spec.brokers;
+    stage.handled = spec.handled;
+    stage.observer = spec.observer;
+    stage.codec = spec.codec;
+    stage.value_type = spec.value_type;
+    out.push_back(std::move(stage));
+  }
+  return out;
+}
+
+void app::add_consumer(detail::consumer_spec spec,
+                       std::vector<detail::consumer_spec> retry_stages) {
   check_broker_names("consumes", spec.name, spec.brokers,
                      config_.kafka_brokers);
   if (running_ > 0)
     throw config_error("consumes " + spec.name +
                        ": register handlers before the app starts");
-  for (auto& c : consumers_)
+  for (auto& c : consumers_) {
     if (c->name == spec.name)
       throw config_error("consumes " + spec.name +
                          ": a consumer of that name exists already");
+    for (auto& stage : retry_stages)
+      if (c->name == stage.name)
+        throw config_error("consumes " + spec.name + ": its retry consumer " +
+                           stage.name + " has the name of a consumer");
+  }
   consumers_.push_back(
       std::make_shared<const detail::consumer_spec>(std::move(spec)));
+  for (auto& stage : retry_stages)
+    consumers_.push_back(
+        std::make_shared<const detail::consumer_spec>(std::move(stage)));
 }
 
 void app::add_producer(detail::producer_spec spec) {
@@ -97,6 +157,13 @@ std::vector<std::string> app::dead_letter_topics() const {
 
 std::string app::group_id(const detail::consumer_spec& spec,
                           const client_options& app_options) const {
+  if (!spec.retry_of.empty()) {
+    auto own = spec;
+    own.name = spec.retry_of;
+    own.retry_of.clear();
+    return group_id(own, app_options) +
+           spec.topic.substr(spec.origin_topic.size());
+  }
   if (spec.options.group_id)
     return *spec.options.group_id;
   if (app_options.group_id)

@@ -5,6 +5,7 @@
 
 #include "fastkafka/detail/clock.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/retry_topic.hpp"
 
 namespace fastkafka::engine {
 
@@ -55,8 +56,20 @@ consumer_engine::consumer_engine(
     : spec_(std::move(spec))
     , settings_(settings)
     , status_(std::move(status))
-    , dead_letters_(spec_->name, spec_->topic, spec_->dead_letter_topic,
-                    dead_letters) {
+    , dead_letters_(spec_->registration(), spec_->topic,
+                    spec_->dead_letter_topic, dead_letters,
+                    spec_->retry_stage > 0) {
+  auto& stages = spec_->retry.topics;
+  auto stage = static_cast<size_t>(std::max(0, spec_->retry_stage));
+  if (stage > 0 && stage <= stages.size())
+    stage_delay_ = stages[stage - 1];
+  if (stage < stages.size()) {
+    auto& origin =
+        spec_->origin_topic.empty() ? spec_->topic : spec_->origin_topic;
+    next_stage_.emplace(spec_->registration(), spec_->topic,
+                        retry_topic_name(origin, stages[stage]), stages[stage],
+                        dead_letters);
+  }
   executor_ = make_executor(*this);
   records_.reserve(settings_.max_poll_records);
 }
@@ -111,8 +124,12 @@ poll_outcome consumer_engine::poll_once() {
       port_->release(*i);
     }
     records_.erase(bad, records_.end());
+    if (stage_delay_.count() > 0)
+      hold_until_due();
     auto handled_before = status_->handled.load();
     executor_->handle(records_);
+    if (!holds_.empty())
+      pause_held();
     if (status_->timed) {
       status_->handler_duration.add(pending_durations_);
       status_->end_to_end_latency.add(pending_latencies_);
@@ -136,7 +153,74 @@ poll_outcome consumer_engine::poll_once() {
 void consumer_engine::retry_due(int32_t partition) {
   if (closed_ || !paused(partition))
     return;
+  // A retry topic's partition waited for its next message to come due;
+  // nothing of it is held by the executor (stages try once).
+  if (stage_delay_.count() > 0) {
+    resume_partition(partition);
+    return;
+  }
   executor_->retry_due(partition);
+}
+
+void consumer_engine::hold_until_due() {
+  // Messages of a partition of a retry topic come due in offset order (each
+  // was written `delay` before it is due): the first one not due holds up
+  // the rest of its partition, and the partition is paused instead of the
+  // thread sleeping, so that the other partitions keep flowing.
+  auto now = wall_clock_ms();
+  auto held = [&](int32_t p) {
+    for (auto& h : holds_)
+      if (h.partition == p)
+        return true;
+    return false;
+  };
+  size_t kept = 0;
+  for (size_t i = 0; i < records_.size(); ++i) {
+    auto& r = records_[i];
+    bool drop = false;
+    if (!paused(r.partition)) {
+      if (held(r.partition)) {
+        drop = true;
+      } else if (auto due = due_ms(r.header(retry_header::due), r.timestamp_ms,
+                                   stage_delay_);
+                 due > now) {
+        holds_.push_back({r.partition, r.offset, due - now});
+        drop = true;
+      }
+    }
+    if (drop)
+      port_->release(r);
+    else
+      records_[kept++] = r;
+  }
+  records_.erase(records_.begin() + static_cast<ptrdiff_t>(kept),
+                 records_.end());
+}
+
+void consumer_engine::pause_held() {
+  for (auto& h : holds_) {
+    if (paused_.contains(h.partition))
+      continue;
+    port_->pause(h.partition);
+    port_->seek(h.partition, h.offset);
+    paused_.emplace(h.partition, monotonic_ms() + h.wait_ms);
+    outcome_.retries.emplace_back(h.partition,
+                                  std::chrono::milliseconds{h.wait_ms});
+    log().debug("consumer {}: {} [{}] offset {} is due in {} ms; pausing "
+                "partition {} until then",
+                spec_->name, spec_->topic, h.partition, h.offset, h.wait_ms,
+                h.partition);
+  }
+  holds_.clear();
+  refresh_status(true);
+}
+
+int consumer_engine::tries_before(const kafka::record& r) const {
+  if (spec_->retry_stage == 0 || r.read_headers == nullptr)
+    return 0;
+  return origin_of(r.read_headers(r.handle), spec_->topic, r.partition,
+                   r.offset)
+      .attempts;
 }
 
 void consumer_engine::resume_partition(int32_t partition) {
@@ -144,8 +228,12 @@ void consumer_engine::resume_partition(int32_t partition) {
     return;
   if (assigned_.contains(partition))
     port_->resume(partition);
-  log().info("consumer {}: resuming {} [{}] after its backoff", spec_->name,
-             spec_->topic, partition);
+  if (stage_delay_.count() > 0)
+    log().debug("consumer {}: resuming {} [{}]: its next message is due",
+                spec_->name, spec_->topic, partition);
+  else
+    log().info("consumer {}: resuming {} [{}] after its backoff", spec_->name,
+               spec_->topic, partition);
   refresh_status(true);
 }
 
@@ -162,14 +250,22 @@ bool consumer_engine::handler_failed(
                    ? fmt::format("offset {}", first.offset)
                    : fmt::format("offsets {}-{}", first.offset, last.offset);
   if (decision.give_up) {
+    auto& target = next_stage_ ? next_stage_->topic() : dead_letters_.topic();
     log().error("consumer {}: handler failed on {} [{}] {} (attempt {} of "
                 "{}): {}; sending it to {}",
                 spec_->name, spec_->topic, p, where, decision.attempt,
-                decision.max_attempts, what, dead_letters_.topic());
+                decision.max_attempts, what, target);
     attempts_.done(p, key);
-    for (auto* r : records)
-      if (dead_letters_.write(*r, "handler", what, decision.attempt, t, batch))
+    for (auto* r : records) {
+      // Tries count across stages: the retry headers carry them on.
+      auto tries = tries_before(*r) + decision.attempt;
+      if (next_stage_) {
+        if (next_stage_->write(*r, what, tries, t, batch))
+          status_->retried.add(1);
+      } else if (dead_letters_.write(*r, "handler", what, tries, t, batch)) {
         status_->dead_lettered.add(1);
+      }
+    }
     return true;
   }
   status_->retried.add(1);
@@ -398,6 +494,7 @@ void consumer_engine::on_revoked(std::span<const int32_t> partitions) {
     attempts_.forget(p);
     paused_.erase(p);
     assigned_.erase(p);
+    std::erase_if(holds_, [p](const hold& h) { return h.partition == p; });
   }
   if (committed)
     log().info("consumer {} (group {}): revoked {} [{}]", spec_->name,
@@ -419,6 +516,7 @@ void consumer_engine::on_lost(std::span<const int32_t> partitions) {
     attempts_.forget(p);
     paused_.erase(p);
     assigned_.erase(p);
+    std::erase_if(holds_, [p](const hold& h) { return h.partition == p; });
   }
   log().warn("consumer {} (group {}): lost {} [{}]: the group moved on; "
              "what was not committed is consumed again by the new owner",

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -21,6 +22,7 @@
 #include "executor.hpp"
 #include "fastkafka/actors/consumer_status.hpp"
 #include "retry.hpp"
+#include "retry_topics.hpp"
 
 namespace fastkafka::engine {
 
@@ -158,6 +160,9 @@ private:
   bool commit_and_wait(std::span<const int32_t> partitions,
                        int64_t deadline_ms);
   void log_fetch_error(const kafka::record& r);
+  void hold_until_due();
+  void pause_held();
+  int tries_before(const kafka::record& r) const;
   void refresh_status(bool force);
   std::chrono::milliseconds poll_wait() const;
 
@@ -165,6 +170,20 @@ private:
   consumer_settings settings_;
   std::shared_ptr<actors::consumer_status> status_;
   dead_letter_writer dead_letters_;
+  /// Where failed messages go before the dead letters: the registration's
+  /// next retry stage, if any.
+  std::optional<retry_writer> next_stage_;
+  /// The delay of the retry stage this engine consumes; 0 for a
+  /// registration's own consumer.
+  std::chrono::milliseconds stage_delay_{0};
+  /// A retry topic's partitions whose next message is not due yet: the
+  /// offset to seek back to and how long to wait; paused after the poll.
+  struct hold {
+    int32_t partition;
+    int64_t offset;
+    int64_t wait_ms;
+  };
+  std::vector<hold> holds_;
   std::unique_ptr<kafka::consumer_port> port_;
   std::unique_ptr<executor_base> executor_;
   commit_tracker tracker_;

@@ -4,17 +4,22 @@
 
 #include "fastkafka/dead_letter.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/retry_topic.hpp"
+
+#include "retry_topics.hpp"
 
 namespace fastkafka::engine {
 
 dead_letter_writer::dead_letter_writer(std::string registration,
                                        std::string source_topic,
                                        std::string target_topic,
-                                       fastkafka::detail::message_sink* sink)
+                                       fastkafka::detail::message_sink* sink,
+                                       bool from_retry_topic)
     : registration_(std::move(registration))
     , source_(std::move(source_topic))
     , target_(std::move(target_topic))
-    , sink_(sink) {
+    , sink_(sink)
+    , from_retry_topic_(from_retry_topic) {
   // nop
 }
 
@@ -25,12 +30,20 @@ bool dead_letter_writer::write(const kafka::record& r, std::string_view reason,
   // The input's own headers first, in order, then ours.
   auto headers =
       r.read_headers ? r.read_headers(r.handle) : std::vector<header_view>{};
-  auto partition = std::to_string(r.partition);
-  auto offset = std::to_string(r.offset);
+  retry_origin origin{source_, r.partition, r.offset, 0};
+  if (from_retry_topic_) {
+    origin = origin_of(headers, source_, r.partition, r.offset);
+    // The dlq headers say it all; the retry headers would repeat it.
+    std::erase_if(headers, [](const header_view& h) {
+      return retry_header::is_retry_header(h.first);
+    });
+  }
+  auto partition = std::to_string(origin.partition);
+  auto offset = std::to_string(origin.offset);
   auto tries = std::to_string(attempts);
   headers.emplace_back(dlq_header::reason, reason);
   headers.emplace_back(dlq_header::error, error);
-  headers.emplace_back(dlq_header::topic, source_);
+  headers.emplace_back(dlq_header::topic, origin.topic);
   headers.emplace_back(dlq_header::partition, partition);
   headers.emplace_back(dlq_header::offset, offset);
   headers.emplace_back(dlq_header::consumer, registration_);

@@ -11,12 +11,15 @@ namespace fastkafka::engine {
 
 /// Writes a registration's dead letters: the input's key, value and
 /// headers unchanged, followed by the `fastkafka.dlq.*` headers saying why
-/// (see `fastkafka/dead_letter.hpp`).
+/// (see `fastkafka/dead_letter.hpp`). Letters from a retry topic name the
+/// message's first topic, partition and offset, and leave out its
+/// `fastkafka.retry.*` headers.
 class dead_letter_writer {
 public:
   dead_letter_writer(std::string registration, std::string source_topic,
                      std::string target_topic,
-                     fastkafka::detail::message_sink* sink);
+                     fastkafka::detail::message_sink* sink,
+                     bool from_retry_topic = false);
 
   /// Sends the dead letter of `r` as part of ticket `t`: the input's
   /// offset waits for its acknowledgement. Returns false (and logs) when it
@@ -33,6 +36,7 @@ private:
   std::string source_;
   std::string target_;
   fastkafka::detail::message_sink* sink_;
+  bool from_retry_topic_;
 };
 
 } // namespace fastkafka::engine

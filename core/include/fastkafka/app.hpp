@@ -102,6 +102,10 @@ public:
   /// records one poll returned for a partition, at most `max_poll_records`):
   /// it takes `std::vector<T>&`, optionally followed by
   /// `const std::vector<message_meta>&`.
+  ///
+  /// With retry topics (`options.retry.topics`), one consumer per stage is
+  /// added, named `<name>.retry.<delay>`; they call the same handler from
+  /// their own threads, so it must be safe to call concurrently.
   template <class T, class F>
   void consumes(std::string name, F handler, consumes_options<T> options = {}) {
     using batch = std::vector<T>;
@@ -153,73 +157,15 @@ public:
                            ": the concurrent executor calls handlers of "
                            "one message; a batch handler is sequential");
     }
-    if constexpr (one || one_with_meta) {
-      if (options.exec == executor::concurrent) {
-        // Calls run on several threads: each decodes into its own value.
-        spec.invoke = [h = std::move(handler), dec = std::move(dec),
-                       obs](std::string_view payload, const message_meta& meta,
-                            decode_error& err) mutable {
-          T value{};
-          if (!dec.decode(payload, value, err))
-            return false;
-          if (obs->fn) [[unlikely]]
-            obs->fn(&value);
-          if constexpr (one_with_meta)
-            h(value, meta);
-          else
-            h(value);
-          return true;
-        };
-        add_consumer(std::move(spec));
-        return;
-      }
-      // The decoded value is reused across messages so that its strings and
-      // vectors keep their capacity; decoders overwrite every field.
-      spec.invoke = [h = std::move(handler), dec = std::move(dec), value = T{},
-                     obs](std::string_view payload, const message_meta& meta,
-                          decode_error& err) mutable {
-        if (!dec.decode(payload, value, err))
-          return false;
-        if (obs->fn) [[unlikely]]
-          obs->fn(&value);
-        if constexpr (one_with_meta)
-          h(value, meta);
-        else
-          h(value);
-        return true;
-      };
-    } else {
-      spec.invoke_batch =
-          [h = std::move(handler), dec = std::move(dec), values = batch{},
-           good = metas{}, obs](
-              std::span<const std::string_view> payloads,
-              std::span<const message_meta> all,
-              std::vector<std::pair<size_t, decode_error>>& failures) mutable {
-            values.resize(payloads.size());
-            good.clear();
-            size_t n = 0;
-            for (size_t i = 0; i < payloads.size(); ++i) {
-              decode_error err;
-              if (dec.decode(payloads[i], values[n], err)) {
-                good.push_back(all[i]);
-                ++n;
-              } else {
-                failures.emplace_back(i, std::move(err));
-              }
-            }
-            if (n == 0)
-              return;
-            values.resize(n);
-            if (obs->fn) [[unlikely]]
-              for (auto& v : values)
-                obs->fn(&v);
-            if constexpr (many_with_meta)
-              h(values, good);
-            else
-              h(values);
-          };
-    }
-    add_consumer(std::move(spec));
+    spec.origin_topic = spec.topic;
+    auto stages = retry_stages(spec);
+    // One handler for the registration and its retry consumers; each
+    // consumer decodes into its own value, on its own thread.
+    auto h = std::make_shared<F>(std::move(handler));
+    for (auto& stage : stages)
+      bind_handler<T>(stage, h, dec, obs);
+    bind_handler<T>(spec, std::move(h), std::move(dec), std::move(obs));
+    add_consumer(std::move(spec), std::move(stages));
   }
 
   /// Registers a producer of `T` and returns the handle that sends. The
@@ -304,7 +250,9 @@ public:
   /// `app_options`: the registration's own `group_id` as it is; else
   /// `<app group_id>.<name>` when the app sets one (so that registrations
   /// of one topic never split its partitions between them); else
-  /// `fastkafka.<title as slug>.<name>`.
+  /// `fastkafka.<title as slug>.<name>`. A retry consumer's group is its
+  /// registration's followed by `.retry.<delay>`: in one group, each of
+  /// its joins and leaves would stop the registration's own consumer.
   std::string group_id(const detail::consumer_spec& spec,
                        const client_options& app_options) const;
 
@@ -326,7 +274,92 @@ private:
       return {};
   }
 
-  void add_consumer(detail::consumer_spec spec);
+  // Sets `spec.invoke` or `spec.invoke_batch` to call `*h`.
+  template <class T, class F>
+  static void bind_handler(detail::consumer_spec& spec, std::shared_ptr<F> h,
+                           codec<T> dec,
+                           std::shared_ptr<detail::observer_hook> obs) {
+    using batch = std::vector<T>;
+    using metas = std::vector<message_meta>;
+    constexpr bool one_with_meta =
+        std::is_invocable_v<F&, T&, const message_meta&>;
+    constexpr bool one = std::is_invocable_v<F&, T&>;
+    constexpr bool many_with_meta =
+        std::is_invocable_v<F&, batch&, const metas&>;
+    if constexpr (one || one_with_meta) {
+      if (spec.exec == executor::concurrent) {
+        // Calls run on several threads: each decodes into its own value.
+        spec.invoke = [h = std::move(h), dec = std::move(dec),
+                       obs](std::string_view payload, const message_meta& meta,
+                            decode_error& err) mutable {
+          T value{};
+          if (!dec.decode(payload, value, err))
+            return false;
+          if (obs->fn) [[unlikely]]
+            obs->fn(&value);
+          if constexpr (one_with_meta)
+            (*h)(value, meta);
+          else
+            (*h)(value);
+          return true;
+        };
+        return;
+      }
+      // The decoded value is reused across messages so that its strings and
+      // vectors keep their capacity; decoders overwrite every field.
+      spec.invoke = [h = std::move(h), dec = std::move(dec), value = T{},
+                     obs](std::string_view payload, const message_meta& meta,
+                          decode_error& err) mutable {
+        if (!dec.decode(payload, value, err))
+          return false;
+        if (obs->fn) [[unlikely]]
+          obs->fn(&value);
+        if constexpr (one_with_meta)
+          (*h)(value, meta);
+        else
+          (*h)(value);
+        return true;
+      };
+    } else {
+      spec.invoke_batch =
+          [h = std::move(h), dec = std::move(dec), values = batch{},
+           good = metas{}, obs](
+              std::span<const std::string_view> payloads,
+              std::span<const message_meta> all,
+              std::vector<std::pair<size_t, decode_error>>& failures) mutable {
+            values.resize(payloads.size());
+            good.clear();
+            size_t n = 0;
+            for (size_t i = 0; i < payloads.size(); ++i) {
+              decode_error err;
+              if (dec.decode(payloads[i], values[n], err)) {
+                good.push_back(all[i]);
+                ++n;
+              } else {
+                failures.emplace_back(i, std::move(err));
+              }
+            }
+            if (n == 0)
+              return;
+            values.resize(n);
+            if (obs->fn) [[unlikely]]
+              for (auto& v : values)
+                obs->fn(&v);
+            if constexpr (many_with_meta)
+              (*h)(values, good);
+            else
+              (*h)(values);
+          };
+    }
+  }
+
+  // The consumers of `spec`'s retry topics, without their handlers; throws
+  // `config_error` for a delay that is not positive or names a topic twice.
+  static std::vector<detail::consumer_spec>
+  retry_stages(const detail::consumer_spec& spec);
+
+  void add_consumer(detail::consumer_spec spec,
+                    std::vector<detail::consumer_spec> retry_stages = {});
   void add_producer(detail::producer_spec spec);
 
   app_config config_;

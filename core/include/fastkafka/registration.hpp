@@ -26,9 +26,28 @@ struct retry_policy {
   std::chrono::milliseconds initial_backoff{100};
   /// Upper bound of the wait.
   std::chrono::milliseconds max_backoff{5000};
+  /// Delays of the retry topics, one stage each: a message whose tries
+  /// above all failed goes to `<topic>.retry.<delay>` instead of the dead
+  /// letters, and is tried again from there once its delay passed, without
+  /// holding up its partition (`retry_topic.hpp`). After the last stage it
+  /// is dead-lettered. Empty: no retry topics.
+  std::vector<std::chrono::milliseconds> topics;
 
   /// The wait before try number `attempt` (2 for the first retry).
   std::chrono::milliseconds backoff(int attempt) const noexcept;
+};
+
+/// Retries through retry topics only: `.retry = retry_topics{{1s, 10s}}`
+/// tries a message once in place, then once per stage after each delay.
+struct retry_topics {
+  /// One stage per delay, in order; each must be positive and name its own
+  /// topic (`1s` and `1000ms` are the same).
+  std::vector<std::chrono::milliseconds> delays;
+
+  /// The policy of one try in place followed by the stages.
+  operator retry_policy() const {
+    return {.max_attempts = 1, .topics = delays};
+  }
 };
 
 /// Marks a registration for throughput logging by the benchmark actor.
@@ -86,7 +105,9 @@ struct consumes_options {
   client_options options;
   /// How payloads become `T`; JSON when empty.
   std::optional<codec<T>> decoder;
-  /// How often a failing handler is tried before dead-lettering.
+  /// How often a failing handler is tried in place before it goes to its
+  /// first retry topic, or is dead-lettered when there are none:
+  /// `{.max_attempts = 5}`, or `retry_topics{{1s, 10s, 60s}}`.
   retry_policy retry;
   /// Where messages go that cannot be decoded or handled;
   /// `<topic>.dlq` when empty.

@@ -58,6 +58,14 @@ struct consumer_spec {
   std::string dead_letter_topic;
   client_options options;
   retry_policy retry;
+  /// For the consumer of a retry topic: the registration it retries for
+  /// (its options and group follow that one's); empty for a registration.
+  std::string retry_of;
+  /// The retry stage it consumes, from 1 (delay `retry.topics[stage - 1]`);
+  /// 0 for a registration's own consumer.
+  int retry_stage = 0;
+  /// The registration's own topic (also for its retry consumers).
+  std::string origin_topic;
   executor exec = executor::sequential;
   size_t max_in_flight = 1;
   /// The registration's own addresses for the app's broker names.
@@ -77,6 +85,11 @@ struct consumer_spec {
   std::shared_ptr<const void> codec;
   /// `typeid(T)`.
   const std::type_info* value_type = nullptr;
+
+  /// The registration whose options apply: `retry_of` or `name`.
+  const std::string& registration() const noexcept {
+    return retry_of.empty() ? name : retry_of;
+  }
 };
 
 /// A `produces` registration with its type erased.
