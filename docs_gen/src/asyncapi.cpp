@@ -234,6 +234,8 @@ json::object message_of(const message_description& m, const std::string& id,
 std::string_view tag_of(const operation_description& op) {
   if (op.dead_letter)
     return "dead-letters";
+  if (op.retry)
+    return "retries";
   return op.kind == operation_kind::consume ? "consumers" : "producers";
 }
 
@@ -254,6 +256,8 @@ json::array root_tags(const app_description& app) {
   static const std::pair<std::string_view, std::string_view> known[] = {
       {"consumers", "Topics the app consumes (its consumes handlers)"},
       {"producers", "Topics the app produces to (its produces calls)"},
+      {"retries", "Retry topics: failed records wait there for their next "
+                  "try, without holding up their topic"},
       {"dead-letters", "Where consumers put the records they could not "
                        "decode or handle"},
   };

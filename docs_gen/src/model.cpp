@@ -7,6 +7,7 @@
 
 #include "fastkafka/app.hpp"
 #include "fastkafka/dead_letter.hpp"
+#include "fastkafka/retry_topic.hpp"
 
 namespace fastkafka::docs {
 
@@ -138,6 +139,43 @@ message_description message_of(const Spec& spec) {
   return m;
 }
 
+/// The message of a retry topic of `stage`: the registration's, with the
+/// `fastkafka.retry.*` headers after its own (written by the consumer
+/// runtime, `retry_header`).
+message_description
+retry_message(const fastkafka::detail::consumer_spec& stage) {
+  auto m = message_of(stage);
+  m.name = safe_id(m.name + "_retry");
+  m.description +=
+      std::string{m.description.empty() ? "" : " "} +
+      "A record moved here after its handler failed: key, value and "
+      "headers unchanged, followed by `fastkafka.retry.*` headers.";
+  auto text = [](std::string d) {
+    return json::object{{"type", "string"}, {"description", std::move(d)}};
+  };
+  json::object props;
+  if (auto* own = m.headers.if_contains("properties"))
+    props = own->as_object();
+  props[retry_header::attempts] =
+      text("How often the handler was tried so far, in decimal");
+  props[retry_header::topic] =
+      text("The topic the record was first consumed from");
+  props[retry_header::partition] = text("Its partition there, in decimal");
+  props[retry_header::offset] = text("Its offset there, in decimal");
+  props[retry_header::error] = text("The handler's last exception text");
+  props[retry_header::due] =
+      text("When the next try is due, in milliseconds since the epoch");
+  props[retry_header::consumer] = text("The registration that retries it");
+  json::array required;
+  for (auto& kv : props)
+    if (retry_header::is_retry_header(kv.key()))
+      required.emplace_back(kv.key());
+  m.headers = json::object{{"type", "object"},
+                           {"properties", std::move(props)},
+                           {"required", std::move(required)}};
+  return m;
+}
+
 /// What a dead letter is: the input record, byte for byte, with headers
 /// saying why (written by the consumer runtime, `dlq_header`).
 message_description dead_letter_message() {
@@ -249,23 +287,54 @@ app_description describe(const app& a) {
   };
   for (auto& c : a.consumers()) {
     auto op = add_op(operation_kind::consume, c->name, c->topic, c->description,
-                     message_of(*c));
+                     c->retry_stage > 0 ? retry_message(*c) : message_of(*c));
     op.group_id = a.group_id(*c, cfg.options);
+    op.retry = c->retry_stage > 0;
     out.operations.push_back(std::move(op));
   }
   for (auto& p : a.producers())
     out.operations.push_back(add_op(operation_kind::produce, p->name, p->topic,
                                     p->description, message_of(*p)));
-  // Every consumer produces to its dead-letter topic: readers of that topic
-  // need to know what arrives there as much as readers of any other.
+  // The app writes its retry topics too (the registration, then each stage
+  // but the last).
   for (auto& c : a.consumers()) {
+    if (c->retry_stage == 0)
+      continue;
+    auto from = c->retry_stage == 1
+                    ? "`" + c->retry_of + "`"
+                    : "the retry stage `" + c->origin_topic + ".retry." +
+                          delay_name(c->retry.topics[c->retry_stage - 2]) + "`";
+    auto op =
+        add_op(operation_kind::produce, c->name + "_moves", c->topic,
+               "Records of `" + c->origin_topic +
+                   "` whose handler "
+                   "failed in " +
+                   from + ", to be tried again " +
+                   delay_name(c->retry.topics[c->retry_stage - 1]) + " later.",
+               retry_message(*c));
+    op.retry = true;
+    out.operations.push_back(std::move(op));
+  }
+  // Every registration produces to its dead-letter topic: readers of that
+  // topic need to know what arrives there as much as readers of any other.
+  // Its retry consumers write the same dead letters under its name.
+  for (auto& c : a.consumers()) {
+    if (c->retry_stage > 0)
+      continue;
+    auto tries = std::to_string(c->retry.max_attempts) +
+                 (c->retry.max_attempts == 1 ? " attempt" : " attempts");
+    if (!c->retry.topics.empty()) {
+      tries += " and one more after each of";
+      for (auto d : c->retry.topics)
+        tries += " " + delay_name(d);
+      tries += " (retry topics)";
+    }
     auto op =
         add_op(operation_kind::produce, c->name + "_dead_letters",
                c->dead_letter_topic,
                "Records of `" + c->topic + "` that `" + c->name +
                    "` could not decode, or still failed to handle after " +
-                   std::to_string(c->retry.max_attempts) +
-                   (c->retry.max_attempts == 1 ? " attempt." : " attempts."),
+                   tries + ".",
                dead_letter_message());
     op.dead_letter = true;
     op.dead_letters_of = c->name;

@@ -16,6 +16,7 @@
 #include "fastkafka/codecs/avro.hpp"
 #include "fastkafka/dead_letter.hpp"
 #include "fastkafka/docs/docs.hpp"
+#include "fastkafka/retry_topic.hpp"
 #include "pipeline_app.hpp"
 
 using namespace fastkafka;
@@ -467,6 +468,73 @@ CAF_TEST(every dead letter topic is a channel the app sends to) {
       headers_of(
           v3.at("components").at("messages").at("DeadLetter").at("headers"),
           v3) == expected);
+}
+
+CAF_TEST(every retry topic is a channel the app consumes and sends to) {
+  using namespace std::chrono_literals;
+  app a{pipeline::config()};
+  a.consumes<pipeline::InputData>(
+      "on_input", [](const pipeline::InputData&) {},
+      {.headers = {{"traceparent", "W3C trace context"}},
+       .retry = retry_topics{{1s, 10s}}});
+  auto desc = describe(a);
+  // One dead-letter operation for the registration and its stages.
+  size_t dead_letter_ops = 0;
+  for (auto& op : desc.operations)
+    dead_letter_ops += op.dead_letter ? 1 : 0;
+  CAF_CHECK_EQUAL(dead_letter_ops, 1u);
+  auto v2 = to_asyncapi(desc);
+  auto message_of = [&](const json::value& op) -> const json::value& {
+    std::string ref{op.at("message").at("$ref").as_string()};
+    return v2.at("components")
+        .at("messages")
+        .at(ref.substr(sizeof("#/components/messages/") - 1));
+  };
+  for (auto [topic, from] :
+       {std::pair{"input.retry.1s", "`on_input`"},
+        std::pair{"input.retry.10s", "`input.retry.1s`"}}) {
+    auto& channel = v2.at("channels").at(topic).as_object();
+    // The stage consumes it (AsyncAPI 2: the app is published to) and the
+    // app moves failed records to it.
+    auto& consume = channel.at("publish");
+    auto& move = channel.at("subscribe");
+    CAF_CHECK_EQUAL(consume.at("operationId").as_string(),
+                    "on_input.retry." +
+                        std::string{topic}.substr(sizeof("input.retry.") - 1));
+    CAF_CHECK_EQUAL(json::serialize(move.at("tags")),
+                    R"([{"name":"retries"}])");
+    CAF_CHECK_EQUAL(json::serialize(consume.at("tags")),
+                    R"([{"name":"retries"}])");
+    CAF_CHECK(std::string_view{channel.at("description").as_string()}.find(
+                  from) != std::string_view::npos);
+    auto& m = message_of(consume);
+    // One message for both (each operation names it with its own id).
+    CAF_CHECK_EQUAL(m.at("name"), message_of(move).at("name"));
+    auto& props = m.at("headers").at("properties").as_object();
+    for (auto* h :
+         {retry_header::attempts, retry_header::topic, retry_header::partition,
+          retry_header::offset, retry_header::error, retry_header::due,
+          retry_header::consumer, "traceparent"})
+      CAF_CHECK(props.contains(h));
+    CAF_CHECK_EQUAL(m.at("headers").at("required").as_array().size(), 7u);
+    // The group follows the registration's, with the stage's suffix.
+    CAF_CHECK(json::serialize(consume.at("bindings")).find("on_input.retry.") !=
+              std::string::npos);
+  }
+  auto& dlq = v2.at("channels").at("input.dlq").as_object();
+  CAF_CHECK(std::string_view{dlq.at("description").as_string()}.find(
+                "after each of 1s 10s") != std::string_view::npos);
+  auto v3 = to_asyncapi(desc, asyncapi_version::v3_0_0);
+  CAF_CHECK_EQUAL(
+      v3.at("operations").at("on_input.retry.10s_moves").at("action"), "send");
+  CAF_CHECK_EQUAL(v3.at("operations").at("on_input.retry.10s").at("action"),
+                  "receive");
+  CAF_CHECK_EQUAL(v3.at("channels").at("input.retry.10s").at("address"),
+                  "input.retry.10s");
+  CAF_CHECK(v3.at("components")
+                .at("messages")
+                .as_object()
+                .contains("InputData_retry"));
 }
 
 CAF_TEST(tag descriptions are plain text) {

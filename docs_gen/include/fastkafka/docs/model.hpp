@@ -81,6 +81,9 @@ struct operation_description {
   /// Set for the dead letters of the consumer `dead_letters_of`.
   bool dead_letter = false;
   std::string dead_letters_of;
+  /// Set for a retry topic: its consumer, and the app moving failed
+  /// records to it.
+  bool retry = false;
 };
 
 /// One bootstrap broker as a server of the docs.
@@ -106,8 +109,9 @@ struct app_description {
   std::string description;
   contact_info contact;
   std::vector<server_description> servers;
-  /// Registrations in declaration order: consumers first, then producers,
-  /// then the dead letters of each consumer.
+  /// Registrations in declaration order: consumers (a registration's retry
+  /// consumers after it) first, then producers, then the moves to each
+  /// retry topic, then the dead letters of each registration.
   std::vector<operation_description> operations;
   /// Distinct payload types, in order of first use.
   std::vector<message_description> messages;
