@@ -172,8 +172,11 @@ struct tester::impl {
 
   void install_mocks() {
     for (auto* a : apps) {
+      // A registration's retry consumers share its observer: their calls
+      // are the registration's.
       for (auto& c : a->consumers())
-        hook(*c->observer, c->name);
+        if (c->retry_of.empty())
+          hook(*c->observer, c->name);
       for (auto& p : a->producers())
         hook(p->slot->observer, p->name);
     }

@@ -319,6 +319,32 @@ CAF_TEST(dead letters are watched by default and keep the input headers) {
             std::string::npos);
 }
 
+CAF_TEST(a registration with retry topics is mocked as one) {
+  app a{{.title = "Retrying"}};
+  std::atomic<int> tries{0};
+  a.consumes<InputData>("on_input",
+                        [&](const InputData&) {
+                          if (tries++ == 0)
+                            throw std::runtime_error("first try fails");
+                        },
+                        {.retry = retry_topics{{200ms}}});
+  tester t{{&a}};
+  t.to("input", input(5));
+  // The main consumer's try and the retry consumer's count under the
+  // registration's name; the retry consumer has no mock of its own.
+  FASTKAFKA_CHECK(t.mock_called_times("on_input", 2, 20s));
+  auto calls = t.mock_calls<InputData>("on_input");
+  CAF_REQUIRE_EQUAL(calls.size(), 2u);
+  CAF_CHECK_EQUAL(calls[1].id, 5);
+  bool own_mock = true;
+  try {
+    t.mock_values("on_input.retry.200ms");
+  } catch (const std::invalid_argument&) {
+    own_mock = false;
+  }
+  CAF_CHECK(!own_mock);
+}
+
 CAF_TEST(two consumers of one topic dead letter as the documented rule says) {
   // dead_letter.hpp: each registration writes its own dead letter. A decode
   // failure is every decoding registration's: one copy each. A handler
