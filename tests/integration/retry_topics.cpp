@@ -68,8 +68,8 @@ struct call {
 };
 
 constexpr int64_t count = 100;
-const std::string stage1 = "input.retry.200ms";
-const std::string stage2 = "input.retry.500ms";
+const std::string stage1 = "input.retry.1s";
+const std::string stage2 = "input.retry.2s";
 
 struct fixture {
   embedded_broker broker{
@@ -112,9 +112,9 @@ CAF_TEST(failed messages go through the retry topics without blocking the main
           throw std::runtime_error("id " + std::to_string(in.id) +
                                    " fails on " + std::string{meta.topic});
       },
-      {.retry = retry_topics{{200ms, 500ms}}});
+      {.retry = retry_topics{{1s, 2s}}});
   CAF_REQUIRE_EQUAL(svc.consumers().size(), 3u);
-  CAF_CHECK_EQUAL(svc.consumers()[1]->name, "on_input.retry.200ms");
+  CAF_CHECK_EQUAL(svc.consumers()[1]->name, "on_input.retry.1s");
   CAF_CHECK_EQUAL(svc.consumers()[2]->topic, stage2);
   CAF_REQUIRE(produce_with_headers(bootstrap(), count));
   rt.start(sys, where());
@@ -147,15 +147,15 @@ CAF_TEST(failed messages go through the retry topics without blocking the main
       CAF_CHECK_EQUAL(cs[2].topic, stage2);
       // Each stage waited its delay from the previous failure: the retry
       // partition was paused until due, not fetched early.
-      CAF_CHECK_GREATER_OR_EQUAL(cs[1].at_ms - cs[0].at_ms, 200);
-      CAF_CHECK_GREATER_OR_EQUAL(cs[2].at_ms - cs[1].at_ms, 500);
+      CAF_CHECK_GREATER_OR_EQUAL(cs[1].at_ms - cs[0].at_ms, 1000);
+      CAF_CHECK_GREATER_OR_EQUAL(cs[2].at_ms - cs[1].at_ms, 2000);
     } else if (id % 10 == 7) {
       CAF_CHECK_EQUAL(ok, 1u);
       CAF_REQUIRE_EQUAL(cs.size(), 2u);
       CAF_CHECK_EQUAL(cs[0].topic, "input");
       CAF_CHECK_EQUAL(cs[1].topic, stage1);
       CAF_CHECK(cs[1].ok);
-      CAF_CHECK_GREATER_OR_EQUAL(cs[1].at_ms - cs[0].at_ms, 200);
+      CAF_CHECK_GREATER_OR_EQUAL(cs[1].at_ms - cs[0].at_ms, 1000);
     } else {
       CAF_CHECK_EQUAL(cs.size(), 1u);
       CAF_CHECK_EQUAL(ok, 1u);
@@ -222,9 +222,9 @@ CAF_TEST(failed messages go through the retry topics without blocking the main
     CAF_CHECK_EQUAL(r.headers[retry_header::error],
                     "id " + r.key + " fails on input");
     CAF_CHECK_EQUAL(r.headers[retry_header::consumer], "on_input");
-    // Due 200 ms after the failure, and the retry came no earlier.
+    // Due 1 s after the failure, and the retry came no earlier.
     auto due = std::stoll(r.headers[retry_header::due]);
-    CAF_CHECK_GREATER_OR_EQUAL(due, first.at_ms + 200);
+    CAF_CHECK_GREATER_OR_EQUAL(due, first.at_ms + 1000);
     CAF_CHECK_GREATER_OR_EQUAL(by_id[id][1].at_ms, due);
   }
   auto second_stage = test::read_topic(bootstrap(), stage2, 10, 10s);
@@ -241,14 +241,14 @@ CAF_TEST(failed messages go through the retry topics without blocking the main
   CAF_CHECK_EQUAL(test::committed_offsets(
                       bootstrap(), "fastkafka.retries.on_input", "input"),
                   test::end_offsets(bootstrap(), "input"));
-  CAF_CHECK_EQUAL(
-      test::committed_offsets(bootstrap(),
-                              "fastkafka.retries.on_input.retry.200ms", stage1),
-      test::end_offsets(bootstrap(), stage1));
-  CAF_CHECK_EQUAL(
-      test::committed_offsets(bootstrap(),
-                              "fastkafka.retries.on_input.retry.500ms", stage2),
-      test::end_offsets(bootstrap(), stage2));
+  CAF_CHECK_EQUAL(test::committed_offsets(bootstrap(),
+                                          "fastkafka.retries.on_input.retry.1s",
+                                          stage1),
+                  test::end_offsets(bootstrap(), stage1));
+  CAF_CHECK_EQUAL(test::committed_offsets(bootstrap(),
+                                          "fastkafka.retries.on_input.retry.2s",
+                                          stage2),
+                  test::end_offsets(bootstrap(), stage2));
 }
 
 CAF_TEST(messages keep flowing on the main topic while a retry waits) {
