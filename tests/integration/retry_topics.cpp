@@ -269,8 +269,8 @@ CAF_TEST(messages keep flowing on the main topic while a retry waits) {
         if (fail)
           throw std::runtime_error("first try of id 1 fails");
       },
-      {.retry = retry_topics{{2s}}});
-  CAF_REQUIRE(!broker.create_topic("input.retry.2s"));
+      {.retry = retry_topics{{3s}}});
+  CAF_REQUIRE(!broker.create_topic("input.retry.3s"));
   rt.start(sys, where());
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", test::inputs(1, 1)));
   auto seen = [&](int64_t id, size_t n) {
@@ -278,7 +278,28 @@ CAF_TEST(messages keep flowing on the main topic while a retry waits) {
     return by_id.contains(id) && by_id[id].size() >= n;
   };
   CAF_REQUIRE(eventually([&] { return seen(1, 1); }, 20s));
-  // While id 1 waits in input.retry.2s, new messages arrive and are handled
+  // The retry consumer is a consumer of the app like any other: the status
+  // shows it, and its partition paused while the message is not due.
+  auto retry_paused = [&] {
+    for (auto& c : rt.snapshot().consumers)
+      if (c.name == "on_input.retry.3s" && c.topic == "input.retry.3s" &&
+          c.group_id == "fastkafka.flowing.on_input.retry.3s")
+        for (auto& p : c.partitions)
+          if (p.paused)
+            return true;
+    return false;
+  };
+  CAF_CHECK(eventually(retry_paused, 2500ms));
+  auto snapshot = rt.snapshot();
+  CAF_REQUIRE_EQUAL(snapshot.consumers.size(), 2u);
+  for (auto& c : snapshot.consumers)
+    if (c.name == "on_input") {
+      CAF_CHECK_EQUAL(c.retried, 1u);
+      CAF_CHECK_EQUAL(c.dead_lettered, 0u);
+      for (auto& p : c.partitions)
+        CAF_CHECK(!p.paused);
+    }
+  // While id 1 waits in input.retry.3s, new messages arrive and are handled
   // at once: the retry consumer pauses its partition, nobody sleeps.
   CAF_REQUIRE(test::produce_all(bootstrap(), "input", test::inputs(2, 50)));
   CAF_CHECK(eventually(
@@ -295,8 +316,8 @@ CAF_TEST(messages keep flowing on the main topic while a retry waits) {
   CAF_REQUIRE_EQUAL(by_id[1].size(), 2u);
   auto failed_at = by_id[1][0].at_ms;
   auto retried_at = by_id[1][1].at_ms;
-  CAF_CHECK_EQUAL(by_id[1][1].topic, "input.retry.2s");
-  CAF_CHECK_GREATER_OR_EQUAL(retried_at - failed_at, 2000);
+  CAF_CHECK_EQUAL(by_id[1][1].topic, "input.retry.3s");
+  CAF_CHECK_GREATER_OR_EQUAL(retried_at - failed_at, 3000);
   for (int64_t id = 2; id <= 50; ++id) {
     CAF_REQUIRE_EQUAL(by_id[id].size(), 1u);
     CAF_CHECK_LESS(by_id[id][0].at_ms, retried_at);
@@ -305,9 +326,9 @@ CAF_TEST(messages keep flowing on the main topic while a retry waits) {
                       bootstrap(), "fastkafka.flowing.on_input", "input"),
                   test::end_offsets(bootstrap(), "input"));
   CAF_CHECK_EQUAL(test::committed_offsets(bootstrap(),
-                                          "fastkafka.flowing.on_input.retry.2s",
-                                          "input.retry.2s"),
-                  test::end_offsets(bootstrap(), "input.retry.2s"));
+                                          "fastkafka.flowing.on_input.retry.3s",
+                                          "input.retry.3s"),
+                  test::end_offsets(bootstrap(), "input.retry.3s"));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
