@@ -4,6 +4,7 @@
 
 #include "caf/test/unit_test.hpp"
 
+#include <mutex>
 #include <thread>
 
 #include "engine/consumer_engine.hpp"
@@ -36,10 +37,11 @@ struct fixture {
   std::shared_ptr<actors::consumer_status> status =
       std::make_shared<actors::consumer_status>();
   std::unique_ptr<engine::consumer_engine> engine;
+  std::mutex mtx;
   std::vector<std::string> seen;
   std::string fail_on;
 
-  void install(size_t index) {
+  void install(size_t index, executor exec = executor::sequential) {
     declaration.consumes<std::string>("on_in",
                                       [this](const std::string& v) {
                                         if (v == fail_on)
@@ -49,7 +51,8 @@ struct fixture {
                                       },
                                       {.topic = "in",
                                        .decoder = raw_codec(),
-                                       .retry = retry_topics{{200ms, 5s}}});
+                                       .retry = retry_topics{{200ms, 5s}},
+                                       .exec = exec});
     auto& spec = declaration.consumers().at(index);
     consumer_settings settings;
     settings.max_poll_records = 10;
@@ -147,6 +150,27 @@ CAF_TEST(a failure on the main topic moves on to the first stage) {
   engine->poll_once();
   CAF_CHECK_EQUAL(port->committed[0], 3);
   CAF_CHECK_EQUAL(status->dead_lettered.load(), 0u);
+}
+
+CAF_TEST(the concurrent executor moves failures on the same way) {
+  install(0, executor::concurrent);
+  fail_on = "bad";
+  port->append(0, "bad", std::string{"k"});
+  port->append(0, "b");
+  port->append(1, "c");
+  for (int i = 0;
+       i < 200 && (sink.sent_messages.empty() || port->committed[0] != 2 ||
+                   port->committed[1] != 1);
+       ++i) {
+    engine->poll_once();
+    std::this_thread::sleep_for(5ms);
+  }
+  CAF_REQUIRE_EQUAL(sink.sent_messages.size(), 1u);
+  CAF_CHECK_EQUAL(sink.sent_messages[0].topic, "in.retry.200ms");
+  CAF_CHECK_EQUAL(header_of(sink.sent_messages[0], retry_header::offset), "0");
+  CAF_CHECK(port->paused_calls.empty());
+  CAF_CHECK_EQUAL(port->committed[0], 2);
+  CAF_CHECK_EQUAL(port->committed[1], 1);
 }
 
 CAF_TEST(a stage pauses its partition until the next message is due) {
