@@ -173,6 +173,75 @@ CAF_TEST(the concurrent executor moves failures on the same way) {
   CAF_CHECK_EQUAL(port->committed[1], 1);
 }
 
+CAF_TEST(tries in place come first when the policy asks for them) {
+  // Not the fixture's registration: two tries in place, then one stage.
+  app a{{.title = "Retries"}};
+  a.consumes<std::string>("on_in",
+                          [](const std::string& v) {
+                            if (v == "bad")
+                              throw std::runtime_error("cannot take bad");
+                          },
+                          {.topic = "in",
+                           .decoder = raw_codec(),
+                           .retry = {.max_attempts = 2,
+                                     .initial_backoff = 10ms,
+                                     .max_backoff = 10ms,
+                                     .topics = {1s}}});
+  CAF_REQUIRE_EQUAL(a.consumers().size(), 2u);
+  engine::consumer_engine e{a.consumers()[0], consumer_settings{}, status,
+                            &sink};
+  auto fake = std::make_unique<test::fake_consumer>("in");
+  fake->listener = &e;
+  auto* fp = fake.get();
+  e.attach(std::move(fake));
+  fp->append(0, "bad");
+  // The first failure pauses the partition for the backoff, in place.
+  auto out = e.poll_once();
+  CAF_REQUIRE_EQUAL(out.retries.size(), 1u);
+  CAF_CHECK(sink.sent_messages.empty());
+  e.retry_due(0);
+  // The second gives up in place and moves it to the stage, tries 2.
+  out = e.poll_once();
+  CAF_CHECK(out.retries.empty());
+  CAF_REQUIRE_EQUAL(sink.sent_messages.size(), 1u);
+  CAF_CHECK_EQUAL(sink.sent_messages[0].topic, "in.retry.1s");
+  CAF_CHECK_EQUAL(header_of(sink.sent_messages[0], retry_header::attempts),
+                  "2");
+  e.shutdown(monotonic_ms() + 1000);
+}
+
+CAF_TEST(a failing batch moves every record of it to the stage) {
+  app a{{.title = "Retries"}};
+  a.consumes<std::string>(
+      "on_in",
+      [](std::vector<std::string>& batch) {
+        for (auto& v : batch)
+          if (v == "bad")
+            throw std::runtime_error("batch with bad");
+      },
+      {.topic = "in", .decoder = raw_codec(), .retry = retry_topics{{1s}}});
+  CAF_REQUIRE(a.consumers()[1]->invoke_batch);
+  engine::consumer_engine e{a.consumers()[0], consumer_settings{}, status,
+                            &sink};
+  auto fake = std::make_unique<test::fake_consumer>("in");
+  fake->listener = &e;
+  auto* fp = fake.get();
+  e.attach(std::move(fake));
+  fp->append(0, "a");
+  fp->append(0, "bad");
+  fp->append(1, "c");
+  e.poll_once();
+  e.poll_once();
+  CAF_REQUIRE_EQUAL(sink.sent_messages.size(), 2u);
+  CAF_CHECK_EQUAL(sink.sent_messages[0].value, "a");
+  CAF_CHECK_EQUAL(sink.sent_messages[1].value, "bad");
+  CAF_CHECK_EQUAL(sink.sent_messages[1].topic, "in.retry.1s");
+  CAF_CHECK_EQUAL(header_of(sink.sent_messages[1], retry_header::offset), "1");
+  CAF_CHECK_EQUAL(fp->committed[0], 2);
+  CAF_CHECK_EQUAL(fp->committed[1], 1);
+  e.shutdown(monotonic_ms() + 1000);
+}
+
 CAF_TEST(a stage pauses its partition until the next message is due) {
   install(1);
   auto now = wall_clock_ms();
