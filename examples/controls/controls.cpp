@@ -45,6 +45,7 @@ struct store {
     std::unique_lock lock{mtx};
     while (!done) {
       cv.wait_for(lock, 20ms);
+      // [snippet:store]
       for (int n = 0; n < 10 && !queue.empty(); ++n) {
         auto [id, ack] = std::move(queue.front());
         queue.pop_front();
@@ -62,6 +63,7 @@ struct store {
           handle.resume();
         paused.clear();
       }
+      // [snippet:store]
     }
   }
 };
