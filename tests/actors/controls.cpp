@@ -374,6 +374,58 @@ CAF_TEST(a pause from a handler stops only its partition until resumed) {
   CAF_CHECK_EQUAL(port->resumed_calls, std::vector<int32_t>{0});
 }
 
+CAF_TEST(a partition handle pauses and resumes from another thread) {
+  strings seen;
+  std::optional<partition_handle> handle;
+  install([&](const std::string& v, const message_meta& meta) {
+    seen.push_back(v);
+    if (!handle && meta.partition == 0)
+      handle = meta.control().partition();
+  });
+  port->append(0, "p0-0");
+  polls(1);
+  CAF_REQUIRE(handle);
+  std::thread{[&] { handle->pause(); }}.join();
+  port->append(0, "p0-1");
+  port->append(1, "p1-0");
+  polls(2);
+  // Applied before the next fetch: only partition 1 came.
+  CAF_CHECK_EQUAL(seen, (strings{"p0-0", "p1-0"}));
+  CAF_CHECK(port->paused.contains(0));
+  std::thread{[&] { handle->resume(); }}.join();
+  polls(2);
+  CAF_CHECK_EQUAL(seen, (strings{"p0-0", "p1-0", "p0-1"}));
+  CAF_CHECK_EQUAL(port->committed[0], 2);
+}
+
+CAF_TEST(a lost partition runs on_lost and cancels its acknowledgements) {
+  std::vector<ack_handle> held;
+  std::vector<int32_t> lost;
+  install(
+      [&](const std::string&, const message_meta& meta) {
+        held.push_back(meta.control().acknowledgement());
+      },
+      {.ack = ack_mode::manual, .on_lost = [&](const partitions_event& e) {
+         lost.assign(e.partitions.begin(), e.partitions.end());
+       }});
+  fill(2);
+  polls(1);
+  int32_t gone[] = {1};
+  engine->on_lost(gone);
+  CAF_CHECK_EQUAL(lost, std::vector<int32_t>{1});
+  size_t settled = 0;
+  for (auto& h : held)
+    settled += h.settled() ? 1 : 0;
+  // Partition 1's two handles were cancelled; partition 0's wait.
+  CAF_CHECK_EQUAL(settled, 2u);
+  for (auto& h : held)
+    h.ack();
+  polls(2);
+  CAF_CHECK_EQUAL(port->committed[0], 2);
+  CAF_CHECK(!port->committed.contains(1));
+  CAF_CHECK(engine->shutdown(monotonic_ms() + 1000));
+}
+
 CAF_TEST(rebalance hooks see their partitions and the committed offsets) {
   std::vector<int32_t> assigned;
   std::vector<int32_t> revoked;
