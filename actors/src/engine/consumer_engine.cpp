@@ -97,7 +97,7 @@ poll_outcome consumer_engine::poll_once() {
   outcome_.retries.clear();
   if (closed_ || !port_)
     return {};
-  channel_->own();
+  control_queue::ownership owned{*channel_};
   if (channel_->waiting()) [[unlikely]]
     apply_controls();
   if (!acks_.empty())
@@ -652,7 +652,7 @@ bool consumer_engine::shutdown(int64_t deadline_ms) {
   if (closed_ || !port_)
     return true;
   stop_deadline_ms_ = std::max<int64_t>(deadline_ms, 1);
-  channel_->own();
+  control_queue::ownership owned{*channel_};
   // Unacknowledged messages are not committed: consumed again next time.
   apply_controls();
   cancel_acks({});

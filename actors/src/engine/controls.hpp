@@ -38,10 +38,22 @@ public:
   /// The engine is going away: later requests are ignored.
   void detach() noexcept;
 
-  /// Marks the calling thread as the consumer's (for this poll or stop).
-  void own() noexcept {
-    owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-  }
+  /// Marks the calling thread as the consumer's while it lives (one poll
+  /// or the stop): on a shared scheduler the consumer moves between
+  /// threads, and another actor on this thread must not count as it later.
+  class ownership {
+  public:
+    explicit ownership(control_queue& q) noexcept
+        : q_(q) {
+      q_.owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    }
+    ~ownership() { q_.owner_.store({}, std::memory_order_relaxed); }
+    ownership(const ownership&) = delete;
+    ownership& operator=(const ownership&) = delete;
+
+  private:
+    control_queue& q_;
+  };
 
   /// Whether requests wait; one relaxed load for the hot path.
   bool waiting() const noexcept {
