@@ -266,6 +266,30 @@ void consumer_client::seek(int32_t partition, int64_t offset) {
                 topic_, partition, offset, rd_kafka_error_string(e.get()));
 }
 
+int64_t consumer_client::offset_for_time(int32_t partition,
+                                         int64_t timestamp_ms,
+                                         std::chrono::milliseconds timeout) {
+  auto parts = one(partition);
+  parts->elems[0].offset = timestamp_ms;
+  auto rc = rd_kafka_offsets_for_times(rk_.get(), parts.get(), to_ms(timeout));
+  if (rc == RD_KAFKA_RESP_ERR_NO_ERROR && parts->elems[0].err == 0 &&
+      parts->elems[0].offset >= 0)
+    return parts->elems[0].offset;
+  if (rc == RD_KAFKA_RESP_ERR_NO_ERROR && parts->elems[0].err == 0) {
+    // No message that late: the partition's end.
+    int64_t low = -1;
+    int64_t high = -1;
+    if (rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), partition,
+                                         &low, &high, to_ms(timeout)) ==
+        RD_KAFKA_RESP_ERR_NO_ERROR)
+      return high;
+  }
+  log().error("consumer {}: cannot find the offset of {} [{}] at time {}: {}",
+              name(), topic_, partition, timestamp_ms,
+              rd_kafka_err2str(rc ? rc : parts->elems[0].err));
+  return -1;
+}
+
 void consumer_client::commit(std::span<const partition_offset> offsets) {
   if (offsets.empty())
     return;

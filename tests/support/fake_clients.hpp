@@ -24,6 +24,7 @@ struct fake_message {
   std::optional<std::string> key;
   std::string value;
   std::vector<std::pair<std::string, std::string>> headers;
+  int64_t timestamp_ms = 1;
 };
 
 /// A consumer over in-memory partitions, assigned on the first poll.
@@ -103,7 +104,7 @@ public:
         if (m.key)
           r.key = std::string_view{*m.key};
         r.value = m.value;
-        r.timestamp_ms = 1;
+        r.timestamp_ms = m.timestamp_ms;
         r.handle = const_cast<fake_message*>(&m);
         r.read_headers = [](const void* h) {
           std::vector<header_view> hs;
@@ -138,6 +139,15 @@ public:
   void seek(int32_t partition, int64_t offset) override {
     seeks.push_back({partition, offset});
     position_[partition] = offset;
+  }
+
+  int64_t offset_for_time(int32_t partition, int64_t timestamp_ms,
+                          std::chrono::milliseconds) override {
+    auto& log = logs[partition];
+    for (size_t i = 0; i < log.size(); ++i)
+      if (log[i].timestamp_ms >= timestamp_ms)
+        return static_cast<int64_t>(i);
+    return static_cast<int64_t>(log.size());
   }
 
   void commit(std::span<const kafka::partition_offset> offsets) override {

@@ -49,6 +49,15 @@ void commit_tracker::discard_from(int32_t partition, int64_t offset) {
       t->discarded = true;
 }
 
+void commit_tracker::seek(int32_t partition, int64_t offset) {
+  auto& st = state(partition);
+  for (auto* t : st.queue)
+    t->discarded = true;
+  st.position = offset;
+  // Backwards too: a restart must see the messages again.
+  st.confirmed = -1;
+}
+
 std::vector<commit_tracker::rewind> commit_tracker::collect() {
   std::vector<rewind> rewinds;
   for (auto& st : partitions_) {

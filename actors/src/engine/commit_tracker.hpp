@@ -48,6 +48,11 @@ public:
   /// those messages will be delivered again after a seek.
   void discard_from(int32_t partition, int64_t offset);
 
+  /// The user moved `partition` to `offset`: every open ticket of it is
+  /// discarded and the commit position becomes `offset`, committed next
+  /// even when it lies before what the broker confirmed.
+  void seek(int32_t partition, int64_t offset);
+
   /// Retires done tickets, advances commit positions and reports failed
   /// deliveries (the caller seeks back to them).
   std::vector<rewind> collect();

@@ -71,12 +71,14 @@ consumer_engine::consumer_engine(
                         dead_letters);
   }
   executor_ = make_executor(*this);
+  channel_ = std::make_shared<control_queue>(this);
   records_.reserve(settings_.max_poll_records);
 }
 
 consumer_engine::~consumer_engine() noexcept {
   // shutdown() is the explicit, bounded close; here only threads and
   // memory are released.
+  channel_->detach();
   try {
     if (executor_) {
       executor_->drop_held({});
@@ -108,6 +110,11 @@ poll_outcome consumer_engine::poll_once() {
   outcome_.retries.clear();
   if (closed_ || !port_)
     return {};
+  control_queue::ownership owned{*channel_};
+  if (channel_->waiting()) [[unlikely]]
+    apply_controls();
+  if (!acks_.empty())
+    std::erase_if(acks_, [](auto& a) { return a->done.load(); });
   executor_->collect();
   if (status_->timed)
     wall_offset_ms_.store(wall_clock_ms() - monotonic_ms(),
@@ -128,6 +135,13 @@ poll_outcome consumer_engine::poll_once() {
       hold_until_due();
     auto handled_before = status_->handled.load();
     executor_->handle(records_);
+    if (!refetch_.empty()) [[unlikely]] {
+      // Records handed out after a pause are fetched again on resume.
+      for (auto [p, offset] : refetch_)
+        port_->seek(p, offset);
+      refetch_.clear();
+    }
+    sought_.clear();
     if (!holds_.empty())
       pause_held();
     if (status_->timed) {
@@ -151,7 +165,7 @@ poll_outcome consumer_engine::poll_once() {
 }
 
 void consumer_engine::retry_due(int32_t partition) {
-  if (closed_ || !paused(partition))
+  if (closed_ || !paused_.contains(partition))
     return;
   // A retry topic's partition waited for its next message to come due;
   // nothing of it is held by the executor (stages try once).
@@ -226,7 +240,7 @@ int consumer_engine::tries_before(const kafka::record& r) const {
 void consumer_engine::resume_partition(int32_t partition) {
   if (paused_.erase(partition) == 0)
     return;
-  if (assigned_.contains(partition))
+  if (assigned_.contains(partition) && !user_paused_.contains(partition))
     port_->resume(partition);
   if (stage_delay_.count() > 0)
     log().debug("consumer {}: resuming {} [{}]: its next message is due",
@@ -343,6 +357,168 @@ message_meta consumer_engine::meta_of(const kafka::record& r) const noexcept {
   return meta;
 }
 
+void consumer_engine::skipped(const kafka::record& r) {
+  auto p = r.partition;
+  if (!user_paused_.contains(p) || paused_.contains(p) || sought_.contains(p))
+    return; // the retry's or the user's seek decides where it goes on
+  refetch_.emplace(p, r.offset);
+}
+
+void consumer_engine::begin_call(const kafka::record& r, kafka::ticket* t,
+                                 message_meta& meta) {
+  meta.controls = &controls_;
+  if (!manual_ack()) {
+    controls_.begin(r, nullptr);
+    return;
+  }
+  // The acknowledgement holds one share of the ticket: the commit position
+  // cannot pass the message until it is given back.
+  t->pending.fetch_add(1, std::memory_order_acq_rel);
+  auto st = std::make_shared<fastkafka::detail::ack_state>();
+  st->channel = channel_;
+  st->token = t;
+  st->partition = r.partition;
+  st->offset = r.offset;
+  acks_.push_back(st);
+  controls_.begin(r, std::move(st));
+}
+
+void consumer_engine::end_unhandled_call() {
+  auto& st = controls_.current_ack();
+  if (st && !st->done.exchange(true, std::memory_order_acq_rel))
+    static_cast<kafka::ticket*>(st->token)->pending.fetch_sub(
+        1, std::memory_order_acq_rel);
+}
+
+void consumer_engine::user_pause(int32_t partition) {
+  if (!assigned_.contains(partition) || !user_paused_.insert(partition).second)
+    return;
+  if (!paused_.contains(partition))
+    port_->pause(partition);
+  log().info("consumer {}: {} [{}] paused by the application", spec_->name,
+             spec_->topic, partition);
+  refresh_status(true);
+}
+
+void consumer_engine::user_resume(int32_t partition) {
+  if (user_paused_.erase(partition) == 0)
+    return;
+  if (assigned_.contains(partition) && !paused_.contains(partition))
+    port_->resume(partition);
+  log().info("consumer {}: {} [{}] resumed by the application", spec_->name,
+             spec_->topic, partition);
+  refresh_status(true);
+}
+
+void consumer_engine::user_seek(int32_t partition, int64_t offset) {
+  if (!assigned_.contains(partition))
+    return;
+  tracker_.seek(partition, offset);
+  port_->seek(partition, offset);
+  sought_.insert(partition);
+  refetch_.erase(partition);
+  log().info("consumer {}: {} [{}] sought to offset {} by the application; "
+             "its commit position follows",
+             spec_->name, spec_->topic, partition, offset);
+}
+
+int64_t consumer_engine::offset_for_time(int32_t partition,
+                                         int64_t timestamp_ms) {
+  return port_->offset_for_time(partition, timestamp_ms,
+                                std::chrono::milliseconds{5000});
+}
+
+void consumer_engine::nacked(void* token, int32_t partition, int64_t offset,
+                             std::chrono::milliseconds delay) {
+  auto* t = static_cast<kafka::ticket*>(token);
+  if (assigned_.contains(partition) && !closed_ && stop_deadline_ms_ == 0) {
+    // Like a retry: only this partition waits, from the nacked message on.
+    tracker_.discard_from(partition, offset);
+    if (!paused_.contains(partition) && !user_paused_.contains(partition))
+      port_->pause(partition);
+    port_->seek(partition, offset);
+    refetch_.erase(partition);
+    auto due = monotonic_ms() + delay.count();
+    auto [it, fresh] = paused_.emplace(partition, due);
+    if (!fresh)
+      it->second = std::min(it->second, due);
+    outcome_.retries.emplace_back(partition, delay);
+    log().info("consumer {}: {} [{}] offset {} nacked; consumed again in {} "
+               "ms",
+               spec_->name, spec_->topic, partition, offset, delay.count());
+  } else {
+    // Revoked or stopping: not committed, the next owner consumes it.
+    tracker_.discard_from(partition, offset);
+  }
+  t->pending.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+void consumer_engine::apply_controls() {
+  for (auto& req : channel_->take()) {
+    switch (req.kind) {
+    case control_request::pause:
+      user_pause(req.partition);
+      break;
+    case control_request::resume:
+      user_resume(req.partition);
+      break;
+    case control_request::nack:
+      nacked(req.token, req.partition, req.offset, req.delay);
+      break;
+    }
+  }
+}
+
+void consumer_engine::cancel_acks(std::span<const int32_t> partitions) {
+  if (acks_.empty())
+    return;
+  auto covered = [&](int32_t p) {
+    return partitions.empty() || std::find(partitions.begin(), partitions.end(),
+                                           p) != partitions.end();
+  };
+  std::vector<fastkafka::detail::ack_state*> cancelled;
+  std::map<int32_t, std::pair<int64_t, size_t>> first;
+  for (auto& st : acks_)
+    if (covered(st->partition) &&
+        !st->done.exchange(true, std::memory_order_acq_rel)) {
+      cancelled.push_back(st.get());
+      auto [it, fresh] =
+          first.emplace(st->partition, std::pair{st->offset, size_t{0}});
+      it->second.first = std::min(it->second.first, st->offset);
+      ++it->second.second;
+    }
+  // Unacknowledged messages are not done: the commit position stays at the
+  // first of them, so that the next owner (or a restart) consumes them.
+  for (auto& [p, f] : first) {
+    tracker_.discard_from(p, f.first);
+    log().warn("consumer {}: {} messages of {} [{}] not acknowledged, from "
+               "offset {}: not committed; they are consumed again",
+               spec_->name, f.second, spec_->topic, p, f.first);
+  }
+  for (auto* st : cancelled)
+    static_cast<kafka::ticket*>(st->token)->pending.fetch_sub(
+        1, std::memory_order_acq_rel);
+  std::erase_if(acks_, [](auto& a) { return a->done.load(); });
+}
+
+void consumer_engine::call_hook(const rebalance_hook& hook, const char* which,
+                                std::span<const int32_t> partitions) {
+  if (!hook)
+    return;
+  try {
+    hook(partitions_event{spec_->topic, partitions});
+  } catch (const std::exception& e) {
+    log().error("consumer {}: its {} hook threw on {} [{}]: {}; the consumer "
+                "goes on",
+                spec_->name, which, spec_->topic, partitions_text(partitions),
+                e.what());
+  } catch (...) {
+    log().error("consumer {}: its {} hook threw on {} [{}]; the consumer "
+                "goes on",
+                spec_->name, which, spec_->topic, partitions_text(partitions));
+  }
+}
+
 void consumer_engine::release(kafka::record& r) noexcept {
   port_->release(r);
 }
@@ -424,6 +600,8 @@ bool consumer_engine::drain(std::span<const int32_t> partitions,
     // Calls that fail now cannot wait for a retry: their messages are
     // consumed again by whoever owns the partition next.
     executor_->collect();
+    if (channel_->waiting())
+      apply_controls();
     executor_->drop_held(partitions);
     batch_.serve();
     tracker_.collect();
@@ -477,10 +655,16 @@ void consumer_engine::on_assigned(std::span<const int32_t> partitions) {
   log().info("consumer {} (group {}): assigned {} [{}]", spec_->name,
              status_->group_id, spec_->topic, partitions_text(partitions));
   refresh_status(true);
+  call_hook(spec_->on_assigned, "on_assigned", partitions);
 }
 
 void consumer_engine::on_revoked(std::span<const int32_t> partitions) {
   status_->rebalances.add(1);
+  // Requests for these partitions (a resume, a nack) no longer apply.
+  for (auto p : partitions)
+    assigned_.erase(p);
+  apply_controls();
+  cancel_acks(partitions);
   executor_->drop_held(partitions);
   // Finish what was handed out for these partitions and commit it, so that
   // the next owner starts exactly after it; bounded by the stop deadline
@@ -493,6 +677,7 @@ void consumer_engine::on_revoked(std::span<const int32_t> partitions) {
     tracker_.forget(p);
     attempts_.forget(p);
     paused_.erase(p);
+    user_paused_.erase(p);
     assigned_.erase(p);
     std::erase_if(holds_, [p](const hold& h) { return h.partition == p; });
   }
@@ -506,15 +691,21 @@ void consumer_engine::on_revoked(std::span<const int32_t> partitions) {
                spec_->name, status_->group_id, spec_->topic,
                partitions_text(partitions));
   refresh_status(true);
+  // After the commit: the hook sees the broker's offsets at the processed
+  // position.
+  call_hook(spec_->on_revoked, "on_revoked", partitions);
 }
 
 void consumer_engine::on_lost(std::span<const int32_t> partitions) {
   status_->rebalances.add(1);
+  apply_controls();
+  cancel_acks(partitions);
   executor_->drop_held(partitions);
   for (auto p : partitions) {
     tracker_.forget(p);
     attempts_.forget(p);
     paused_.erase(p);
+    user_paused_.erase(p);
     assigned_.erase(p);
     std::erase_if(holds_, [p](const hold& h) { return h.partition == p; });
   }
@@ -523,6 +714,7 @@ void consumer_engine::on_lost(std::span<const int32_t> partitions) {
              spec_->name, status_->group_id, spec_->topic,
              partitions_text(partitions));
   refresh_status(true);
+  call_hook(spec_->on_lost, "on_lost", partitions);
 }
 
 void consumer_engine::refresh_status(bool force) {
@@ -558,6 +750,10 @@ bool consumer_engine::shutdown(int64_t deadline_ms) {
   if (closed_ || !port_)
     return true;
   stop_deadline_ms_ = std::max<int64_t>(deadline_ms, 1);
+  control_queue::ownership owned{*channel_};
+  // Unacknowledged messages are not committed: consumed again next time.
+  apply_controls();
+  cancel_acks({});
   // What waits for a retry is not done: it is consumed again next time.
   executor_->drop_held({});
   bool drained = drain({}, deadline_ms);

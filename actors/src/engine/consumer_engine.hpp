@@ -18,6 +18,7 @@
 #include "fastkafka/settings.hpp"
 
 #include "commit_tracker.hpp"
+#include "controls.hpp"
 #include "dead_letters.hpp"
 #include "executor.hpp"
 #include "fastkafka/actors/consumer_status.hpp"
@@ -97,10 +98,46 @@ public:
   commit_tracker& tracker() noexcept { return tracker_; }
   kafka::delivery_batch& batch() noexcept { return batch_; }
 
-  /// Whether `partition` waits for a retry (its records are skipped).
+  /// Whether `partition`'s records are skipped: it waits for a retry, the
+  /// user paused it, or a seek moved it during this poll.
   bool paused(int32_t partition) const noexcept {
-    return !paused_.empty() && paused_.contains(partition);
+    return (!paused_.empty() && paused_.contains(partition)) ||
+           (!user_paused_.empty() && user_paused_.contains(partition)) ||
+           (!sought_.empty() && sought_.contains(partition));
   }
+
+  /// A record of a paused partition was skipped: when the user paused it,
+  /// it is fetched again from there once resumed.
+  void skipped(const kafka::record& r);
+
+  // -- controls (consumer thread) -------------------------------------------
+
+  /// Whether handlers get `message_meta::control()` acknowledgements.
+  bool manual_ack() const noexcept { return spec_->ack == ack_mode::manual; }
+
+  /// The controls for the call of `r`: sets them into `meta`; in manual
+  /// mode, takes an acknowledgement share of `t`.
+  void begin_call(const kafka::record& r, kafka::ticket* t, message_meta& meta);
+
+  /// The call of `r` ended without being handled (a throw, a decode
+  /// failure): its acknowledgement, if not given, is given by the engine
+  /// (the retry or the dead letter decides what happens to it).
+  void end_unhandled_call();
+
+  /// The queue the handles post to.
+  std::shared_ptr<control_queue> control_channel() const { return channel_; }
+
+  /// Pauses `partition` for the user until `user_resume`.
+  void user_pause(int32_t partition);
+  /// Resumes a partition the user paused.
+  void user_resume(int32_t partition);
+  /// Moves `partition` to `offset`; the commit position follows.
+  void user_seek(int32_t partition, int64_t offset);
+  /// The first offset at or after `timestamp_ms`; -1 when unknown.
+  int64_t offset_for_time(int32_t partition, int64_t timestamp_ms);
+  /// A message was nacked: consumed again from `offset` after `delay`.
+  void nacked(void* token, int32_t partition, int64_t offset,
+              std::chrono::milliseconds delay);
 
   /// The handler failed on `r` (tried under `key`: its offset, or -1 for a
   /// batch): either dead-letters it (as part of `t`) or pauses its
@@ -154,6 +191,10 @@ public:
                     std::string_view error_text) override;
 
 private:
+  void apply_controls();
+  void cancel_acks(std::span<const int32_t> partitions);
+  void call_hook(const rebalance_hook& hook, const char* which,
+                 std::span<const int32_t> partitions);
   void settle();
   void commit_now(bool idle);
   bool drain(std::span<const int32_t> partitions, int64_t deadline_ms);
@@ -206,6 +247,16 @@ private:
   int64_t last_status_ms_ = 0;
   int64_t last_fetch_error_log_ms_ = 0;
   int64_t last_commit_error_log_ms_ = 0;
+  /// Partitions paused by the user (`message_control`, handles).
+  std::set<int32_t> user_paused_;
+  /// Partitions sought during this poll: their other records are skipped.
+  std::set<int32_t> sought_;
+  /// Where user-paused partitions fetch again (first skipped record).
+  std::map<int32_t, int64_t> refetch_;
+  std::shared_ptr<control_queue> channel_;
+  handler_controls controls_{*this};
+  /// Acknowledgements not yet given (manual mode).
+  std::vector<std::shared_ptr<fastkafka::detail::ack_state>> acks_;
   /// Deadline of a stop in progress; 0 while running.
   int64_t stop_deadline_ms_ = 0;
   bool closed_ = false;

@@ -20,10 +20,13 @@ public:
     auto started = engine_.timed() ? std::chrono::steady_clock::now()
                                    : std::chrono::steady_clock::time_point{};
     for (auto& r : records) {
-      if (engine_.paused(r.partition))
-        continue; // fetched again after the seek
+      if (engine_.paused(r.partition)) {
+        engine_.skipped(r);
+        continue; // fetched again after the seek (or the resume)
+      }
       auto* t = engine_.tracker().open(r.partition, r.offset);
       auto meta = engine_.meta_of(r);
+      engine_.begin_call(r, t, meta);
       decode_error derr;
       std::string failure;
       bool threw = false;
@@ -33,9 +36,10 @@ public:
         kafka::delivery_scope scope{t, &engine_.batch(),
                                     trace.value_or(std::string_view{})};
         try {
-          if (!spec.invoke(r.value, meta, derr))
+          if (!spec.invoke(r.value, meta, derr)) {
             engine_.undecodable(r, t, derr, &engine_.batch());
-          else {
+            engine_.end_unhandled_call();
+          } else {
             started = engine_.handled(r, 1, started, true);
             timed_end = true;
             engine_.succeeded(r.partition, r.offset);
@@ -52,6 +56,7 @@ public:
         const kafka::record* one[] = {&r};
         engine_.handler_failed(one, r.offset, t, failure, r.offset,
                                &engine_.batch());
+        engine_.end_unhandled_call();
       }
       commit_tracker::close(t);
       // What was not a handled call (a decode failure, a throw and what

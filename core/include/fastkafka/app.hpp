@@ -148,6 +148,16 @@ public:
     spec.benchmark = options.benchmark;
     spec.exec = options.exec;
     spec.brokers = std::move(options.brokers);
+    spec.ack = options.ack;
+    spec.on_assigned = std::move(options.on_assigned);
+    spec.on_revoked = std::move(options.on_revoked);
+    spec.on_lost = std::move(options.on_lost);
+    if (options.ack == ack_mode::manual &&
+        (options.exec != executor::sequential || many || many_with_meta))
+      throw config_error("consumes " + spec.name +
+                         ": ack_mode::manual needs the sequential executor "
+                         "and a handler of one message (set exec = "
+                         "executor::sequential and take T&)");
     spec.max_in_flight = options.exec == executor::concurrent
                              ? std::max<size_t>(1, options.max_in_flight)
                              : 1;

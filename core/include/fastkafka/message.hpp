@@ -2,9 +2,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "fastkafka/controls.hpp"
 
 namespace fastkafka {
 
@@ -40,6 +43,17 @@ struct message_meta {
   const void* raw = nullptr;
   /// Reads the headers of `raw`; set by the client that consumed it.
   std::vector<header_view> (*read_headers)(const void* raw) = nullptr;
+  /// Set by executors that offer `control()`.
+  message_control* controls = nullptr;
+
+  /// Pause, resume, seek and acknowledge (handlers of the sequential
+  /// executor); throws `std::logic_error` for other executors.
+  message_control& control() const {
+    if (controls == nullptr)
+      throw std::logic_error("message controls are offered to handlers of "
+                             "one message on the sequential executor");
+    return *controls;
+  }
 
   /// The message's headers in order, parsed on demand (names and values
   /// view the message, like `key`).

@@ -13,6 +13,7 @@
 
 #include "fastkafka/broker.hpp"
 #include "fastkafka/codecs/codec.hpp"
+#include "fastkafka/controls.hpp"
 #include "fastkafka/options.hpp"
 
 namespace fastkafka {
@@ -119,6 +120,17 @@ struct consumes_options {
   executor exec = executor::sequential;
   /// Most concurrent calls in flight (concurrent executor only).
   size_t max_in_flight = 100;
+  /// Whether offsets wait for `ack()` (`message_meta::control()`); manual
+  /// needs the sequential executor and a handler of one message.
+  ack_mode ack = ack_mode::automatic;
+  /// Called after partitions were assigned, before any of their messages.
+  rebalance_hook on_assigned;
+  /// Called when partitions go to another member (and at stop), after
+  /// what was handled on them was committed and the broker confirmed it.
+  rebalance_hook on_revoked;
+  /// Called when partitions were lost (the group moved on without this
+  /// member): their offsets could not be committed.
+  rebalance_hook on_lost;
   /// Other addresses for the app's broker names (the same names as the
   /// app's `kafka_brokers`, or the registration is rejected).
   std::optional<broker_map> brokers;

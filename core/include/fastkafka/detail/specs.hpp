@@ -68,6 +68,10 @@ struct consumer_spec {
   std::string origin_topic;
   executor exec = executor::sequential;
   size_t max_in_flight = 1;
+  ack_mode ack = ack_mode::automatic;
+  rebalance_hook on_assigned;
+  rebalance_hook on_revoked;
+  rebalance_hook on_lost;
   /// The registration's own addresses for the app's broker names.
   std::optional<broker_map> brokers;
   /// Set for handlers of one message per call.

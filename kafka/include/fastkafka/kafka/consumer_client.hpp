@@ -46,6 +46,8 @@ public:
   void pause(int32_t partition) override;
   void resume(int32_t partition) override;
   void seek(int32_t partition, int64_t offset) override;
+  int64_t offset_for_time(int32_t partition, int64_t timestamp_ms,
+                          std::chrono::milliseconds timeout) override;
   void commit(std::span<const partition_offset> offsets) override;
   void serve(std::chrono::milliseconds wait) override;
   int64_t high_watermark(int32_t partition) noexcept override;

@@ -110,6 +110,12 @@ public:
   /// already fetched are dropped.
   virtual void seek(int32_t partition, int64_t offset) = 0;
 
+  /// The offset of the first message of `partition` whose timestamp is at
+  /// or after `timestamp_ms`; the partition's end offset when there is
+  /// none; -1 when the broker did not answer within `timeout`.
+  virtual int64_t offset_for_time(int32_t partition, int64_t timestamp_ms,
+                                  std::chrono::milliseconds timeout) = 0;
+
   /// Sends a commit of `offsets` (next offsets to consume); the answer
   /// comes through `consumer_listener::on_committed` during `serve`,
   /// `poll` or `close`.
