@@ -89,49 +89,35 @@ int32_t partition_count(rd_kafka_t* rk, const std::string& topic,
 // join alone.
 struct group_view {
   std::string state;
-  size_t members = 0;
+  int members = 0;
 };
 
-std::optional<group_view> describe(const client_options& options,
-                                   const std::string& group, int64_t deadline) {
-  // A handle of its own: on a broker without DescribeGroups librdkafka 2.0.2
-  // leaves the admin queue of the handle that asked stuck.
-  auto rk = make_member(options, group, nullptr, nullptr);
-  std::optional<group_view> out;
-  {
-    queue_ptr q{rd_kafka_queue_new(rk.get())};
-    std::unique_ptr<
-        rd_kafka_AdminOptions_t,
-        rd_deleter<rd_kafka_AdminOptions_t, rd_kafka_AdminOptions_destroy>>
-        opts{rd_kafka_AdminOptions_new(
-            rk.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS)};
-    auto wait = std::min(left_ms(deadline), 10000);
-    char buf[256];
-    rd_kafka_AdminOptions_set_request_timeout(opts.get(), wait, buf,
-                                              sizeof(buf));
-    const char* groups[] = {group.c_str()};
-    rd_kafka_DescribeConsumerGroups(rk.get(), groups, 1, opts.get(), q.get());
-    event_ptr ev{rd_kafka_queue_poll(q.get(), wait + 1000)};
-    if (ev && !rd_kafka_event_error(ev.get())) {
-      if (auto* res = rd_kafka_event_DescribeConsumerGroups_result(ev.get())) {
-        size_t n = 0;
-        auto** descs = rd_kafka_DescribeConsumerGroups_result_groups(res, &n);
-        if (n == 1 && !rd_kafka_ConsumerGroupDescription_error(descs[0]))
-          out = group_view{
-              rd_kafka_consumer_group_state_name(
-                  rd_kafka_ConsumerGroupDescription_state(descs[0])),
-              rd_kafka_ConsumerGroupDescription_member_count(descs[0])};
-        else if (n == 1)
-          log().debug("reset offsets: group {}: the broker cannot describe "
-                      "it ({}); the join decides",
-                      group,
-                      rd_kafka_error_string(
-                          rd_kafka_ConsumerGroupDescription_error(descs[0])));
-      }
-    }
+std::optional<group_view> describe(rd_kafka_t* rk, const std::string& group,
+                                   int64_t deadline) {
+  // rd_kafka_list_groups, not rd_kafka_DescribeConsumerGroups: after the
+  // latter meets a broker without DescribeGroups (the mock), librdkafka
+  // 2.0.2 cannot destroy the handle any more (rd_kafka_destroy waits
+  // forever).
+  const rd_kafka_group_list* list = nullptr;
+  auto rc = rd_kafka_list_groups(rk, group.c_str(), &list,
+                                 std::min(left_ms(deadline), 10000));
+  std::unique_ptr<
+      const rd_kafka_group_list,
+      rd_deleter<const rd_kafka_group_list, rd_kafka_group_list_destroy>>
+      owned{list};
+  if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    log().debug("reset offsets: group {}: the broker cannot describe it "
+                "({}); the join decides",
+                group, rd_kafka_err2str(rc));
+    return std::nullopt;
   }
-  drop(std::move(rk));
-  return out;
+  for (int i = 0; i < list->group_cnt; ++i) {
+    auto& g = list->groups[i];
+    if (group == g.group && g.err == RD_KAFKA_RESP_ERR_NO_ERROR)
+      return group_view{g.state ? g.state : "", g.member_cnt};
+  }
+  // Not listed: no such group, so no members.
+  return group_view{"Dead", 0};
 }
 
 // The first offset whose record's timestamp is at or after `ts`, reading
@@ -252,7 +238,12 @@ reset_group_offsets(const client_options& options, const std::string& group,
   auto rk = make_member(options, group, on_rebalance, &st);
   int32_t partitions = 0;
   try {
-    partitions = partition_count(rk.get(), topic, where, deadline, timeout);
+    // A broker that answers answers metadata at once: 10 s at most, so an
+    // unreachable one is named soon.
+    auto reach = std::min<int64_t>(deadline, monotonic_ms() + 10000);
+    partitions =
+        partition_count(rk.get(), topic, where, reach,
+                        std::chrono::milliseconds{reach - monotonic_ms()});
   } catch (...) {
     drop(std::move(rk));
     throw;
@@ -260,7 +251,7 @@ reset_group_offsets(const client_options& options, const std::string& group,
 
   // A real broker names the members; refuse before joining (which would
   // make the live members rebalance).
-  if (auto view = describe(options, group, deadline);
+  if (auto view = describe(rk.get(), group, deadline);
       view && view->members > 0) {
     drop(std::move(rk));
     throw reset_error(reason::live_members,
