@@ -302,10 +302,13 @@ reset_group_offsets(const client_options& options, const std::string& group,
                               "; no offsets were changed");
       }
       auto offset = q->elems[0].offset;
-      // "None at or after" (-1) is checked: the mock cluster answers -1
-      // to every timestamp. Reading the partition finds the answer there;
-      // on a real broker the read stops at the first record.
-      if (offset < 0 && high > low)
+      // "None at or after" (-1) is checked against the last record: the
+      // mock cluster answers -1 to every time. Only when the last record
+      // is at or after the time (the answer was wrong) is the partition
+      // read from its start; a real broker's -1 costs one record.
+      if (offset < 0 && high > low &&
+          scan_for_time(options, topic, p, high - 1, high, to.timestamp_ms,
+                        deadline) < high)
         offset = scan_for_time(options, topic, p, low, high, to.timestamp_ms,
                                deadline);
       r.new_offset = offset < 0 ? high : offset;

@@ -24,7 +24,10 @@ CAF_TEST(earliest latest and a time replay exactly the records after them) {
                     test::end_offsets(bs, "input"));
   }
   {
-    // earliest: all 40 again.
+    // [snippet:replay]
+    // `pipeline run --set group_id=reset --reset-offsets earliest` after a
+    // run that handled ids 1..40: every id is handled a second time, and
+    // the group ends committed at the end of input again.
     child_process app{run_args(bs, {"--reset-offsets", "earliest"})};
     auto log = stderr_until(app, "started");
     CAF_CHECK(log.find("reset offsets: group reset.on_input topic input "
@@ -33,6 +36,7 @@ CAF_TEST(earliest latest and a time replay exactly the records after them) {
     stop(app);
     CAF_CHECK_EQUAL(test::committed_offsets(bs, group, "input"),
                     test::end_offsets(bs, "input"));
+    // [snippet:replay]
   }
   produce_ids(bs, 41, 50);
   {

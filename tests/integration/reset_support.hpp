@@ -47,7 +47,7 @@ inline void produce_ids(const std::string& bootstrap, int first, int last) {
 inline std::multiset<int64_t> output_ids(const std::string& bootstrap,
                                          size_t count) {
   std::multiset<int64_t> ids;
-  for (auto& r : test::read_topic(bootstrap, "output", count, 30s, 1s))
+  for (auto& r : test::read_topic(bootstrap, "output", count, 45s, 1s))
     ids.insert(boost::json::parse(r.value).as_object().at("id").as_int64());
   return ids;
 }
