@@ -53,6 +53,14 @@ CAF_TEST(a bad value and an unreachable broker are clear errors) {
   CAF_CHECK(text.find("yesterday") != std::string::npos);
   CAF_CHECK(text.find("earliest, latest, an RFC 3339 time") !=
             std::string::npos);
+  // A registration the app does not have is named, with the ones it has,
+  // before anything connects.
+  child_process unknown{{PIPELINE_EXE, "run", "--bootstrap-servers",
+                         "127.0.0.1:1", "--reset-offsets", "audit=earliest"}};
+  CAF_CHECK_EQUAL(unknown.exit_code(10s), 2);
+  auto named = unknown.read_stderr(500ms);
+  CAF_CHECK(named.find("no consumer registration audit; its consumers: "
+                       "on_input") != std::string::npos);
   auto started = std::chrono::steady_clock::now();
   child_process gone{{PIPELINE_EXE, "run", "--bootstrap-servers", "127.0.0.1:1",
                       "--reset-offsets", "earliest"}};
