@@ -1,5 +1,7 @@
 #include "fastkafka/runtime.hpp"
 
+#include "fastkafka/consumer_groups.hpp"
+
 #include <map>
 
 #include "caf/actor_cast.hpp"
@@ -110,6 +112,21 @@ plan_clusters(const app& a, const start_options& options,
   return out;
 }
 
+// The app-wide options the clients start from.
+client_options effective_app_options(const app& a,
+                                     const start_options& options) {
+  auto& cfg = a.config();
+  auto app_options =
+      merge(merge(options.defaults, cfg.options), options.overrides);
+  // A broker's declared security is the one the docs show: clients follow
+  // it (an embedded broker replaces every declared one).
+  if (auto b = cfg.kafka_brokers.find(options.broker_name);
+      !options.override_all && b != cfg.kafka_brokers.end())
+    app_options = with_security(
+        app_options, effective_security(b->first, b->second, app_options));
+  return app_options;
+}
+
 std::vector<actors::benchmark_target> benchmark_targets(const app& a) {
   std::vector<actors::benchmark_target> marked;
   for (auto& c : a.consumers())
@@ -124,6 +141,31 @@ std::vector<actors::benchmark_target> benchmark_targets(const app& a) {
 }
 
 } // namespace
+
+std::vector<consumer_group_target>
+consumer_groups(const app& a, const start_options& options) {
+  if (options.bootstrap_servers.empty())
+    throw config_error("no bootstrap servers: declare a broker in "
+                       "kafka_brokers, pass --bootstrap-servers or set "
+                       "FASTKAFKA_BOOTSTRAP_SERVERS");
+  auto app_options = effective_app_options(a, options);
+  validate_all(a, options, app_options);
+  std::vector<consumer_group_target> out;
+  for (auto& plan : plan_clusters(a, options, app_options, nullptr))
+    for (size_t i = 0; i < plan.consumers.size(); ++i) {
+      auto& spec = plan.consumers[i];
+      consumer_group_target t;
+      t.registration = spec->name;
+      t.topic = spec->topic;
+      t.group = plan.group_ids[i];
+      // As the client supervisor creates the consumer.
+      t.options =
+          merge(app_options, options_of(options, spec->name, spec->options));
+      t.options.bootstrap_servers = plan.bootstrap_servers;
+      out.push_back(std::move(t));
+    }
+  return out;
+}
 
 struct runtime::running {
   caf::actor_system* system = nullptr;
@@ -153,14 +195,7 @@ void runtime::start(caf::actor_system& system, start_options options) {
     throw config_error("no bootstrap servers: declare a broker in "
                        "kafka_brokers, pass --bootstrap-servers or set "
                        "FASTKAFKA_BOOTSTRAP_SERVERS");
-  auto app_options =
-      merge(merge(options.defaults, cfg.options), options.overrides);
-  // A broker's declared security is the one the docs show: clients follow
-  // it (an embedded broker replaces every declared one).
-  if (auto b = cfg.kafka_brokers.find(options.broker_name);
-      !options.override_all && b != cfg.kafka_brokers.end())
-    app_options = with_security(
-        app_options, effective_security(b->first, b->second, app_options));
+  auto app_options = effective_app_options(app_, options);
   validate_all(app_, options, app_options);
   for (auto& [name, opts] : options.registrations) {
     bool known = false;

@@ -16,6 +16,7 @@
 #include "caf/actor_system_config.hpp"
 
 #include "fastkafka/app.hpp"
+#include "fastkafka/consumer_groups.hpp"
 #include "fastkafka/docs/docs.hpp"
 #include "fastkafka/docs_actor.hpp"
 #include "fastkafka/log.hpp"
@@ -27,6 +28,7 @@
 #include "fastkafka/ops/rdkafka_stats_store.hpp"
 #include "fastkafka/ops/settings.hpp"
 #include "fastkafka/ops/systemd_service.hpp"
+#include "fastkafka/reset_offsets.hpp"
 #include "fastkafka/runtime.hpp"
 #include "fastkafka/runtime_config.hpp"
 #include "fastkafka/version.hpp"
@@ -50,6 +52,7 @@ struct run_args {
   int64_t stop_timeout_ms = -1;
   int metrics_port = -1;
   std::string metrics_bind;
+  std::vector<std::string> reset_offsets;
 };
 
 std::string known_brokers(const app& a) {
@@ -149,6 +152,65 @@ void exit_within(int code, std::chrono::seconds grace) {
   }}.detach();
 }
 
+// The exit code of a reset refused because its group has live members.
+constexpr int exit_live_members = 3;
+
+// Bound of one group's reset: the mock cluster's first join alone takes 3 s.
+constexpr std::chrono::milliseconds reset_timeout{30000};
+
+// Moves the committed offsets `requests` ask for, one registration after
+// another; returns 0 or the exit code of the first failure.
+int reset_offsets(const app& a, const start_options& opts,
+                  const std::vector<reset_request>& requests) {
+  std::vector<consumer_group_target> targets;
+  try {
+    targets = consumer_groups(a, opts);
+  } catch (const config_error& e) {
+    log().error("{}", e.what());
+    return 2;
+  }
+  for (auto& r : requests) {
+    if (r.registration.empty())
+      continue;
+    bool known = false;
+    std::string names;
+    for (auto& t : targets) {
+      known = known || t.registration == r.registration;
+      names += (names.empty() ? "" : ", ") + t.registration;
+    }
+    if (!known) {
+      log().error("--reset-offsets {}=...: the app has no consumer "
+                  "registration {}; its consumers: {}",
+                  r.registration, r.registration,
+                  names.empty() ? std::string{"none"} : names);
+      return 2;
+    }
+  }
+  for (auto& t : targets) {
+    // The value for this registration wins over the one for all; the last
+    // one given wins among equals.
+    const kafka::reset_position* where = nullptr;
+    for (auto& r : requests)
+      if (r.registration.empty())
+        where = &r.position;
+    for (auto& r : requests)
+      if (r.registration == t.registration)
+        where = &r.position;
+    if (!where)
+      continue;
+    try {
+      kafka::reset_group_offsets(t.options, t.group, t.topic, *where,
+                                 reset_timeout);
+    } catch (const kafka::reset_error& e) {
+      log().error("--reset-offsets for {}: {}", t.registration, e.what());
+      return e.why() == kafka::reset_error::reason::live_members
+                 ? exit_live_members
+                 : 1;
+    }
+  }
+  return 0;
+}
+
 int run(app& a, const run_args& args, const cli::log_args& logs,
         workers::run_args wargs, const cli_options& extras, int argc,
         char** argv) {
@@ -162,7 +224,10 @@ int run(app& a, const run_args& args, const cli::log_args& logs,
 
   ops::resolved_settings settings;
   start_options opts;
+  std::vector<reset_request> resets;
   try {
+    for (auto& value : args.reset_offsets)
+      resets.push_back(parse_reset_offsets(value));
     settings = resolve(a, args, logs, wargs);
     if (auto level = parse_log_level(settings.log_level))
       set_log_level(*level);
@@ -192,6 +257,10 @@ int run(app& a, const run_args& args, const cli::log_args& logs,
                   "--bootstrap-servers or --kafka-broker NAME");
       return 2;
     }
+    // The parent resets once, before any worker joins the groups.
+    if (!resets.empty())
+      if (auto code = reset_offsets(a, opts, resets))
+        return code;
     wargs.workers = static_cast<uint32_t>(settings.workers);
     if (settings.stats)
       wargs.stats_port = settings.stats->port;
@@ -244,6 +313,10 @@ int run(app& a, const run_args& args, const cli::log_args& logs,
                "per partition and forgets everything on exit",
                opts.bootstrap_servers);
   }
+  // Workers leave the reset to their parent.
+  if (!resets.empty() && !identity.is_worker)
+    if (auto code = reset_offsets(a, opts, resets))
+      return code;
   opts.services.push_back(docs_service(a));
 
   if (settings.stats)
@@ -414,6 +487,16 @@ int run_cli(app& a, int argc, char** argv, cli_options extras) {
                    "/health/ready on this port (0: any free one; off by "
                    "default)")
       ->check(CLI::Range(0, 65535));
+  run_cmd
+      ->add_option(
+          "--reset-offsets", args.reset_offsets,
+          "Before starting, set the committed offsets of every partition of "
+          "each consumer's group (or of one: NAME=POSITION) to the earliest, "
+          "the latest, or the first record at or after a time, then consume "
+          "from there; refused (exit code 3) while the group has live "
+          "members. Accepted: " +
+              std::string{reset_offsets_forms})
+      ->type_name("POSITION");
   run_cmd
       ->add_option("--metrics-bind", args.metrics_bind,
                    "Address of the metrics server (default 0.0.0.0)")

@@ -24,7 +24,8 @@ struct cli_options {
 /// runs until SIGINT or SIGTERM, then drains, commits, flushes and returns
 /// 0 — or 1 when the stop bound ran out first or the app failed (a crash
 /// its supervisors could not absorb). Returns 2 for bad arguments or
-/// configuration.
+/// configuration, and 3 when `--reset-offsets` is refused because a group
+/// has live members.
 int run_cli(app& a, int argc, char** argv, cli_options options = {});
 
 } // namespace fastkafka
