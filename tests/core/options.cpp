@@ -119,7 +119,9 @@ CAF_TEST(every field of client_options has a row in the option table) {
     ++fields;
     CAF_CHECK(find_option(name) != nullptr);
   });
-  CAF_CHECK_EQUAL(fields, option_table().size());
+  // `delivery` is beyond Boost.Describe's member limit, named by hand.
+  CAF_CHECK(find_option("delivery") != nullptr);
+  CAF_CHECK_EQUAL(fields + 1, option_table().size());
 }
 
 CAF_TEST(defaults follow FastKafka) {

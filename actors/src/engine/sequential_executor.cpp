@@ -23,6 +23,10 @@ public:
       if (engine_.paused(r.partition))
         continue; // fetched again after the seek
       auto* t = engine_.tracker().open(r.partition, r.offset);
+      if (engine_.dead_letter_due(r, t)) {
+        commit_tracker::close(t);
+        continue;
+      }
       auto meta = engine_.meta_of(r);
       decode_error derr;
       std::string failure;
