@@ -171,9 +171,8 @@ std::string start_clients(supervisor_ptr self) {
       if (auto* w = std::getenv(worker_index_env); w != nullptr && *w != 0)
         worker = std::atoi(w);
       auto txn_opts = opts;
-      txn_opts.transactional_id = transactional_id =
-          consumer_transactional_id(opts, plan.group_ids[i], spec->name,
-                                    worker);
+      txn_opts.transactional_id = transactional_id = consumer_transactional_id(
+          opts, plan.group_ids[i], spec->name, worker);
       engine->attach_transactions(
           [make = plan.clients.transactional, name = spec->name + ".txn",
            txn_opts](std::string& err) { return make(name, txn_opts, err); });

@@ -48,8 +48,8 @@ void validate_all(const app& a, const start_options& options,
                          "transaction commits the offsets of all its "
                          "messages at once");
     if (merged.transactional_id && !exactly_once)
-      problems.push_back("consumes " + c->name + ": transactional_id=" +
-                         *merged.transactional_id +
+      problems.push_back("consumes " + c->name +
+                         ": transactional_id=" + *merged.transactional_id +
                          " is used only with delivery=exactly_once (it names "
                          "the consumer's transactional producer); remove it "
                          "or set delivery=exactly_once");
@@ -58,8 +58,7 @@ void validate_all(const app& a, const start_options& options,
           transactional_ids.emplace(*merged.transactional_id, c->name);
       if (!fresh)
         problems.push_back("consumes " + c->name + ": transactional_id=" +
-                           *merged.transactional_id + " is also " +
-                           it->second +
+                           *merged.transactional_id + " is also " + it->second +
                            "'s: each consumer needs its own (leave it unset "
                            "to derive <group>.<registration>)");
     }
@@ -69,8 +68,8 @@ void validate_all(const app& a, const start_options& options,
     for (auto& msg : validate_client(merged, client_role::producer))
       problems.push_back("produces " + p->name + ": " + msg);
     if (merged.transactional_id)
-      problems.push_back("produces " + p->name + ": transactional_id=" +
-                         *merged.transactional_id +
+      problems.push_back("produces " + p->name +
+                         ": transactional_id=" + *merged.transactional_id +
                          " cannot be set on a producer: transactions are "
                          "opened by exactly-once consumers around each poll "
                          "(set delivery=exactly_once on the consumer, and "

@@ -42,10 +42,9 @@ transactional_producer::transactional_producer(
   // nop
 }
 
-std::unique_ptr<transactional_producer>
-transactional_producer::create(std::string name, const client_options& options,
-                               std::string& err,
-                               std::shared_ptr<const oauth_token_provider> tokens) {
+std::unique_ptr<transactional_producer> transactional_producer::create(
+    std::string name, const client_options& options, std::string& err,
+    std::shared_ptr<const oauth_token_provider> tokens) {
   if (!options.transactional_id || options.transactional_id->empty()) {
     err = "producer " + name + ": no transactional_id";
     return nullptr;
@@ -85,8 +84,8 @@ txn_result transactional_producer::send_offsets(
   if (!meta)
     return {txn_outcome::abortable, "the consumer has no group metadata yet",
             false};
-  tpl_ptr list{rd_kafka_topic_partition_list_new(
-      static_cast<int>(offsets.size()))};
+  tpl_ptr list{
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()))};
   for (auto& po : offsets)
     rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), po.partition)
         ->offset = po.offset;
@@ -95,8 +94,7 @@ txn_result transactional_producer::send_offsets(
 }
 
 txn_result transactional_producer::commit(std::chrono::milliseconds timeout) {
-  return result_of(
-      rd_kafka_commit_transaction(client_->handle(), ms(timeout)));
+  return result_of(rd_kafka_commit_transaction(client_->handle(), ms(timeout)));
 }
 
 txn_result transactional_producer::abort(std::chrono::milliseconds timeout) {

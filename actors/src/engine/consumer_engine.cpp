@@ -197,11 +197,12 @@ void consumer_engine::begin_transaction() {
     if (!made) {
       release_records();
       rewind_batch();
-      throw std::runtime_error("consumer " + spec_->name +
-                               ": cannot create its transactional producer: " +
-                               err);
+      throw std::runtime_error(
+          "consumer " + spec_->name +
+          ": cannot create its transactional producer: " + err);
     }
-    auto r = txn_call([&] { return made->init(std::chrono::milliseconds{30000}); });
+    auto r =
+        txn_call([&] { return made->init(std::chrono::milliseconds{30000}); });
     if (!r.ok()) {
       release_records();
       rewind_batch();
@@ -246,10 +247,10 @@ void consumer_engine::finish_transaction() {
   batch_.serve();
   auto rewinds = tracker_.collect();
   if (left > 0 || !rewinds.empty() || tracker_.busy()) {
-    abort_transaction("delivery", {kafka::txn_outcome::abortable,
-                                   fmt::format("{} outputs not delivered",
-                                               std::max(left, 1)),
-                                   false});
+    abort_transaction(
+        "delivery",
+        {kafka::txn_outcome::abortable,
+         fmt::format("{} outputs not delivered", std::max(left, 1)), false});
     return;
   }
   auto offsets = tracker_.to_commit();

@@ -180,8 +180,7 @@ private:
   void release_records() noexcept;
   void begin_transaction();
   void finish_transaction();
-  kafka::txn_result
-  txn_call(const std::function<kafka::txn_result()>& call);
+  kafka::txn_result txn_call(const std::function<kafka::txn_result()>& call);
   void abort_transaction(const char* what, const kafka::txn_result& why);
   void rewind_batch();
   std::string batch_text() const;

@@ -95,8 +95,7 @@ struct client_factory {
   /// The transactional producer of an exactly-once consumer (options
   /// carry its `transactional_id`).
   std::function<std::unique_ptr<kafka::transaction_port>(
-      const std::string& name, const client_options& options,
-      std::string& err)>
+      const std::string& name, const client_options& options, std::string& err)>
       transactional;
 };
 
