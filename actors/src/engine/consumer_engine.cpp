@@ -668,6 +668,13 @@ bool consumer_engine::shutdown(int64_t deadline_ms) {
   bool closed = port_->close(std::chrono::milliseconds{left});
   closed_ = true;
   batch_.clear();
+  if (txn_) {
+    auto& sink = txn_->sink();
+    log().info("producer {}.txn stopped; {} delivered, {} failed, {} "
+               "transactions aborted",
+               spec_->name, sink.delivered(), sink.failed(), aborts_);
+    txn_.reset();
+  }
   auto unconfirmed = tracker_.unconfirmed_positions();
   log().info("consumer {} stopped; offsets of {} confirmed by the broker:{}",
              spec_->name, spec_->topic, offsets_text(confirmed_log_));
