@@ -47,6 +47,17 @@ void validate_all(const app& a, const start_options& options,
                          "executor (or a batch handler): a poll's "
                          "transaction commits the offsets of all its "
                          "messages at once");
+    if (exactly_once) {
+      // Its transactional producer is made from these options too: acks
+      // and idempotence must allow transactions.
+      auto as_producer = merged;
+      if (!as_producer.transactional_id)
+        as_producer.transactional_id = "<derived>";
+      for (auto& p : validate(as_producer))
+        if (p.find("transactional_id") != std::string::npos)
+          problems.push_back("consumes " + c->name +
+                             " (delivery=exactly_once): " + p);
+    }
     if (merged.transactional_id && !exactly_once)
       problems.push_back("consumes " + c->name +
                          ": transactional_id=" + *merged.transactional_id +

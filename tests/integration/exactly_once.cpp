@@ -211,4 +211,20 @@ CAF_TEST(the concurrent executor is refused under app wide exactly once) {
   CAF_CHECK(refused);
 }
 
+CAF_TEST(exactly once with acks 1 is refused before its producer fails) {
+  app svc{{.title = "Refused"}};
+  runtime rt{svc};
+  svc.consumes<InputData>(
+      "on_input", [](const InputData&) {},
+      {.options = {.acks = "1"}, .delivery = delivery_mode::exactly_once});
+  bool refused = false;
+  try {
+    rt.start(sys, where());
+  } catch (const config_error& e) {
+    refused = std::string{e.what()}.find("transactions need idempotence") !=
+              std::string::npos;
+  }
+  CAF_CHECK(refused);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
