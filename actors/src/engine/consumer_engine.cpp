@@ -247,10 +247,11 @@ void consumer_engine::finish_transaction() {
   batch_.serve();
   auto rewinds = tracker_.collect();
   if (left > 0 || !rewinds.empty() || tracker_.busy()) {
-    abort_transaction(
-        "delivery",
-        {kafka::txn_outcome::abortable,
-         fmt::format("{} outputs not delivered", std::max(left, 1)), false});
+    auto why = left > 0 ? fmt::format("{} outputs not delivered in time", left)
+                        : fmt::format("outputs of {} inputs not delivered",
+                                      std::max<size_t>(rewinds.size(), 1));
+    abort_transaction("delivery",
+                      {kafka::txn_outcome::abortable, std::move(why), false});
     return;
   }
   auto offsets = tracker_.to_commit();
