@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "fastkafka/errors.hpp"
 #include "fastkafka/log.hpp"
 #include "fastkafka/settings.hpp"
+#include "fastkafka/worker_environment.hpp"
 
 #include "child_actors.hpp"
 #include "slot_sink.hpp"
@@ -142,6 +144,10 @@ std::string start_clients(supervisor_ptr self) {
         plan, merge(plan.app_options,
                     options_of(plan, spec->registration(), spec->options)));
     auto settings = resolve_consumer_settings(opts);
+    // Exactly-once outputs are read as their consumers would: only what
+    // committed.
+    if (settings.exactly_once && !opts.isolation_level)
+      opts.isolation_level = "read_committed";
     auto status = std::make_shared<consumer_status>();
     status->name = spec->name;
     status->topic = spec->topic;
@@ -155,6 +161,22 @@ std::string start_clients(supervisor_ptr self) {
     if (!port)
       return err;
     engine->attach(std::move(port));
+    std::string transactional_id;
+    if (settings.exactly_once) {
+      if (!plan.clients.transactional)
+        return "consumes " + spec->name +
+               ": exactly_once delivery needs a transactional producer, "
+               "which this client factory cannot make";
+      int worker = -1;
+      if (auto* w = std::getenv(worker_index_env); w != nullptr && *w != 0)
+        worker = std::atoi(w);
+      auto txn_opts = opts;
+      txn_opts.transactional_id = transactional_id = consumer_transactional_id(
+          opts, plan.group_ids[i], spec->name, worker);
+      engine->attach_transactions(
+          [make = plan.clients.transactional, name = spec->name + ".txn",
+           txn_opts](std::string& err) { return make(name, txn_opts, err); });
+    }
     status->statistics = [weak =
                               std::weak_ptr<engine::consumer_engine>{engine}] {
       auto e = weak.lock();
@@ -165,10 +187,13 @@ std::string start_clients(supervisor_ptr self) {
           auto e = weak.lock();
           return e ? e->end_offset(p) : int64_t{-1};
         };
-    log().info("consumer {} subscribed to {} (group {}, max_poll_records {}) "
+    log().info("consumer {} subscribed to {} (group {}, max_poll_records {}{}) "
                "with {}",
                spec->name, spec->topic, plan.group_ids[i],
                settings.max_poll_records,
+               settings.exactly_once
+                   ? ", exactly_once, transactional_id " + transactional_id
+                   : std::string{},
                describe_for_log(effective_values(opts, client_role::consumer)));
     if (plan.board)
       plan.board->add_consumer(status);

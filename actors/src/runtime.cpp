@@ -11,6 +11,7 @@
 
 #include "fastkafka/detail/clock.hpp"
 #include "fastkafka/log.hpp"
+#include "fastkafka/settings.hpp"
 
 namespace fastkafka {
 
@@ -36,23 +37,58 @@ void validate_all(const app& a, const start_options& options,
   // Each client as it will be created: the app's options under the
   // registration's, so that rules spanning both (acks and idempotence,
   // heartbeat and session timeout) are checked too.
-  for (auto& c : a.consumers())
-    for (auto& p : validate_client(
-             merge(app_options,
-                   options_of(options, c->registration(), c->options)),
-             client_role::consumer))
+  std::map<std::string, std::string> transactional_ids;
+  for (auto& c : a.consumers()) {
+    auto merged =
+        merge(app_options, options_of(options, c->registration(), c->options));
+    for (auto& p : validate_client(merged, client_role::consumer))
       problems.push_back("consumes " + c->name + ": " + p);
+    bool exactly_once = resolve_consumer_settings(merged).exactly_once;
+    if (exactly_once && c->exec == executor::concurrent)
+      problems.push_back("consumes " + c->name +
+                         ": delivery=exactly_once needs the sequential "
+                         "executor (or a batch handler): a poll's "
+                         "transaction commits the offsets of all its "
+                         "messages at once");
+    if (exactly_once) {
+      // Its transactional producer is made from these options too: acks
+      // and idempotence must allow transactions.
+      auto as_producer = merged;
+      if (!as_producer.transactional_id)
+        as_producer.transactional_id = "<derived>";
+      for (auto& p : validate(as_producer))
+        if (p.find("transactional_id") != std::string::npos)
+          problems.push_back("consumes " + c->name +
+                             " (delivery=exactly_once): " + p);
+    }
+    if (merged.transactional_id && !exactly_once)
+      problems.push_back("consumes " + c->name +
+                         ": transactional_id=" + *merged.transactional_id +
+                         " is used only with delivery=exactly_once (it names "
+                         "the consumer's transactional producer); remove it "
+                         "or set delivery=exactly_once");
+    if (merged.transactional_id && exactly_once) {
+      auto [it, fresh] =
+          transactional_ids.emplace(*merged.transactional_id, c->name);
+      if (!fresh)
+        problems.push_back("consumes " + c->name + ": transactional_id=" +
+                           *merged.transactional_id + " is also " + it->second +
+                           "'s: each consumer needs its own (leave it unset "
+                           "to derive <group>.<registration>)");
+    }
+  }
   for (auto& p : a.producers()) {
     auto merged = merge(app_options, options_of(options, p->name, p->options));
     for (auto& msg : validate_client(merged, client_role::producer))
       problems.push_back("produces " + p->name + ": " + msg);
     if (merged.transactional_id)
       problems.push_back("produces " + p->name +
-                         ": transactional_id is not supported yet: "
-                         "exactly-once consume-produce needs "
-                         "transactions around each batch, which the "
-                         "runtime does not open; remove it (delivery is "
-                         "at-least-once)");
+                         ": transactional_id=" + *merged.transactional_id +
+                         " cannot be set on a producer: transactions are "
+                         "opened by exactly-once consumers around each poll "
+                         "(set delivery=exactly_once on the consumer, and "
+                         "transactional_id, if at all, as "
+                         "--set CONSUMER.transactional_id=...)");
   }
   if (!problems.empty()) {
     std::string text = "invalid configuration:";

@@ -7,6 +7,8 @@
 //   fw-json-metrics  fw-json with metrics on, as `run --metrics-port` has
 //             them: handler calls timed, the ops monitor and its HTTP
 //             server running, and /metrics rendered every --scrape-ms
+//   fw-json-eos  fw-json with delivery=exactly_once: one transaction per
+//             poll, holding the outputs and the input offsets
 // Framework defaults everywhere, except what --fw-set and --fetch-wait-ms
 // change.
 
@@ -119,6 +121,8 @@ int run_framework_worker(const settings& s) {
   in_opts.options.group_id = s.group;
   if (avro)
     in_opts.decoder = fastkafka::avro_codec<record>();
+  if (s.worker == "fw-json-eos")
+    in_opts.delivery = fastkafka::delivery_mode::exactly_once;
   if (s.worker == "fw-conc") {
     in_opts.exec = fastkafka::executor::concurrent;
     if (s.concurrency > 0)
@@ -205,7 +209,10 @@ int run_framework_worker(const settings& s) {
       end.wall - started.wall > 2.0 * s.scrape_ms / 1000)
     die("framework worker: no /metrics page rendered");
   int64_t acked = -1;
-  const char* tag = "producer to_output stopped; ";
+  // Exactly-once outputs go through the consumer's transactional producer.
+  const char* tag = s.worker == "fw-json-eos"
+                        ? "producer on_input.txn stopped; "
+                        : "producer to_output stopped; ";
   for (auto& line : capture->lines()) {
     auto pos = line.find(tag);
     if (pos == std::string::npos)

@@ -19,8 +19,9 @@
 
 int main(int argc, char** argv) {
   bench::settings s;
-  s.kinds = {"raw-poll", "fw-json",  "fw-json-metrics", "raw-batch",
-             "fw-batch", "raw-avro", "fw-avro",         "fw-conc"};
+  s.kinds = {"raw-poll",    "fw-json",   "fw-json-metrics",
+             "fw-json-eos", "raw-batch", "fw-batch",
+             "raw-avro",    "fw-avro",   "fw-conc"};
   const std::vector<std::string> all_kinds = s.kinds;
   CLI::App cli{"The framework's pipeline against plain librdkafka loops, end "
                "to end on the embedded broker"};

@@ -27,11 +27,9 @@ const std::string avro_input = "input-avro";
 
 /// The raw reference each framework kind is compared with.
 const std::map<std::string, std::string> reference_of{
-    {"fw-json", "raw-poll"},
-    {"fw-json-metrics", "fw-json"},
-    {"fw-batch", "raw-batch"},
-    {"fw-avro", "raw-avro"},
-    {"fw-conc", "raw-poll"}};
+    {"fw-json", "raw-poll"},    {"fw-json-metrics", "fw-json"},
+    {"fw-json-eos", "fw-json"}, {"fw-batch", "raw-batch"},
+    {"fw-avro", "raw-avro"},    {"fw-conc", "raw-poll"}};
 
 double median(std::vector<double> v) {
   if (v.empty())

@@ -11,6 +11,11 @@ delivery_scope*& innermost() noexcept {
   return current;
 }
 
+fastkafka::detail::message_sink*& transaction_sink() noexcept {
+  thread_local fastkafka::detail::message_sink* current = nullptr;
+  return current;
+}
+
 } // namespace
 
 void delivery_batch::serve() noexcept {
@@ -35,6 +40,20 @@ delivery_scope::~delivery_scope() noexcept {
 
 delivery_scope* delivery_scope::current() noexcept {
   return innermost();
+}
+
+transaction_scope::transaction_scope(
+    fastkafka::detail::message_sink* sink) noexcept
+    : previous_(transaction_sink()) {
+  transaction_sink() = sink;
+}
+
+transaction_scope::~transaction_scope() noexcept {
+  transaction_sink() = previous_;
+}
+
+fastkafka::detail::message_sink* transaction_scope::current() noexcept {
+  return transaction_sink();
 }
 
 } // namespace fastkafka::kafka

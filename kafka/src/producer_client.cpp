@@ -64,6 +64,15 @@ producer_client::create(std::string name, std::string topic,
 
 bool producer_client::send(const fastkafka::detail::outbound_message& msg,
                            std::string& err) {
+  // Inside an exactly-once batch the transaction's producer sends it, so
+  // that the output commits (or aborts) with the consumed offsets.
+  if (auto* tx = transaction_scope::current(); tx != nullptr && tx != this) {
+    if (!msg.topic.empty())
+      return tx->send(msg, err);
+    auto own = msg;
+    own.topic = topic_;
+    return tx->send(own, err);
+  }
   ticket* t = nullptr;
   std::string_view trace;
   if (auto* scope = delivery_scope::current()) {

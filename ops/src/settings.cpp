@@ -172,6 +172,12 @@ resolved_settings resolve_settings(const settings_layer& code,
   out.log_level = s.log_level.value_or("info");
   out.log_format = s.log_format.value_or(log_encoding::text);
   out.delivery = s.delivery.value_or(delivery_guarantee::at_least_once);
+  // The service setting is the app-wide `delivery` option (it beats one
+  // given under `options:`); a registration's own value still wins.
+  if (s.delivery)
+    out.options.delivery = *s.delivery == delivery_guarantee::exactly_once
+                               ? "exactly_once"
+                               : "at_least_once";
   out.workers = static_cast<int>(s.workers.value_or(0));
   out.stall_timeout =
       std::chrono::milliseconds{s.stall_timeout_ms.value_or(60000)};

@@ -47,6 +47,36 @@ struct fixture {
     engine->attach(std::move(fake));
   }
 
+  /// Exactly-once: the transactional producer the engine made last.
+  test::fake_transactions* txn = nullptr;
+  int producers_made = 0;
+  /// What handlers sent outside any transaction.
+  std::vector<std::string> outside;
+
+  void exactly_once() {
+    engine->attach_transactions([this](std::string&) {
+      ++producers_made;
+      auto t = std::make_unique<test::fake_transactions>();
+      txn = t.get();
+      return std::unique_ptr<kafka::transaction_port>{std::move(t)};
+    });
+  }
+
+  // Sends as a producer client would: into the thread's transaction.
+  void emit(const std::string& v) {
+    std::string err;
+    if (auto* sink = kafka::transaction_scope::current())
+      sink->send({"out", std::nullopt, v, {}}, err);
+    else
+      outside.push_back(v);
+  }
+
+  int64_t txn_committed_offset(int32_t p) {
+    if (txn == nullptr || !txn->committed_offsets.contains(p))
+      return -1;
+    return txn->committed_offsets[p];
+  }
+
   ~fixture() {
     if (engine)
       engine->shutdown(monotonic_ms() + 1000);
@@ -258,6 +288,150 @@ CAF_TEST(the concurrent executor retries through the same pause) {
     engine->poll_once();
   }
   CAF_CHECK_EQUAL(port->committed[0], 2);
+}
+
+CAF_TEST(
+    exactly once commits the outputs and offsets of a poll in one transaction) {
+  install([&](const std::string& v) { emit("out-" + v); });
+  exactly_once();
+  for (int i = 0; i < 3; ++i) {
+    port->append(0, "p0-" + std::to_string(i));
+    port->append(1, "p1-" + std::to_string(i));
+  }
+  engine->poll_once();
+  CAF_REQUIRE(txn != nullptr);
+  CAF_CHECK_EQUAL(txn->journal,
+                  (std::vector<std::string>{"init", "begin",
+                                            "offsets [0]=3 [1]=3", "commit"}));
+  CAF_CHECK_EQUAL(txn->committed.size(), 6u);
+  CAF_CHECK(outside.empty());
+  CAF_CHECK_EQUAL(txn->committed_offsets[0], 3);
+  CAF_CHECK_EQUAL(txn->committed_offsets[1], 3);
+  // An idle poll opens no transaction, and the engine never commits the
+  // normal way.
+  engine->poll_once();
+  CAF_CHECK_EQUAL(txn->journal.size(), 4u);
+  CAF_CHECK(port->commits.empty());
+  CAF_CHECK_EQUAL(engine->confirmed().at(0), 3);
+}
+
+CAF_TEST(exactly once a throwing handler aborts its poll and nothing repeats) {
+  int failures = 0;
+  install([&](const std::string& v) {
+    emit("out-" + v);
+    if (v == "p0-1" && failures++ == 0)
+      throw std::runtime_error("first try fails");
+  });
+  exactly_once();
+  for (int i = 0; i < 3; ++i) {
+    port->append(0, "p0-" + std::to_string(i));
+    port->append(1, "p1-" + std::to_string(i));
+  }
+  auto out = engine->poll_once();
+  // The output sent before the throw, and the whole poll's, aborted; both
+  // partitions go back to where the poll began.
+  CAF_CHECK(txn->committed.empty());
+  CAF_CHECK_EQUAL(txn->journal.back(), "abort");
+  CAF_CHECK(std::find(txn->aborted.begin(), txn->aborted.end(), "out-p0-1") !=
+            txn->aborted.end());
+  CAF_CHECK_EQUAL(engine->aborted_transactions(), 1u);
+  CAF_REQUIRE_EQUAL(out.retries.size(), 1u);
+  CAF_CHECK_EQUAL(out.retries[0].first, 0);
+  CAF_CHECK_EQUAL(port->seeks.back().partition, 1);
+  CAF_CHECK_EQUAL(port->seeks.back().offset, 0);
+  // Partition 1 goes on; partition 0 after its backoff.
+  engine->poll_once();
+  std::this_thread::sleep_for(60ms);
+  engine->retry_due(0);
+  engine->poll_once();
+  std::map<std::string, int> seen;
+  for (auto& v : txn->committed)
+    ++seen[v];
+  CAF_CHECK_EQUAL(seen.size(), 6u);
+  for (auto& [v, n] : seen)
+    CAF_CHECK_EQUAL(n, 1);
+  CAF_CHECK_EQUAL(txn->committed_offsets[0], 3);
+  CAF_CHECK_EQUAL(txn->committed_offsets[1], 3);
+  CAF_CHECK(port->commits.empty());
+}
+
+CAF_TEST(exactly once an abortable commit error redoes the poll) {
+  install([&](const std::string& v) { emit("out-" + v); });
+  exactly_once();
+  port->append(0, "a");
+  port->append(0, "b");
+  engine->poll_once(); // makes the producer
+  txn->commit_results.push_back(
+      {kafka::txn_outcome::abortable, "injected", false});
+  port->append(0, "c");
+  port->append(1, "d");
+  engine->poll_once();
+  CAF_CHECK_EQUAL(txn->journal.back(), "abort");
+  CAF_CHECK_EQUAL(txn->aborted, (std::vector<std::string>{"out-c", "out-d"}));
+  CAF_CHECK_EQUAL(txn->committed_offsets[0], 2);
+  engine->poll_once();
+  CAF_CHECK_EQUAL(txn->committed, (std::vector<std::string>{"out-a", "out-b",
+                                                            "out-c", "out-d"}));
+  CAF_CHECK_EQUAL(txn->committed_offsets[0], 3);
+  CAF_CHECK_EQUAL(txn->committed_offsets[1], 1);
+}
+
+CAF_TEST(
+    exactly once a fatal error fails the poll and a new producer redoes it) {
+  install([&](const std::string& v) { emit("out-" + v); });
+  exactly_once();
+  port->append(0, "a");
+  engine->poll_once();
+  txn->commit_results.push_back({kafka::txn_outcome::fatal, "fenced", true});
+  port->append(0, "b");
+  bool threw = false;
+  try {
+    engine->poll_once();
+  } catch (const std::exception&) {
+    threw = true; // the consumer actor fails; its supervisor restarts it
+  }
+  CAF_CHECK(threw);
+  CAF_CHECK_EQUAL(producers_made, 1);
+  engine->poll_once();
+  CAF_CHECK_EQUAL(producers_made, 2);
+  CAF_CHECK_EQUAL(txn->committed, std::vector<std::string>{"out-b"});
+  CAF_CHECK_EQUAL(txn->committed_offsets[0], 2);
+}
+
+CAF_TEST(exactly once a dead letter commits with its input without the outputs
+             of the failed calls) {
+  install([&](const std::string& v) {
+    emit("out-" + v);
+    if (v == "bad")
+      throw std::runtime_error("always fails");
+  });
+  exactly_once();
+  port->append(0, "ok");
+  port->append(0, "bad");
+  for (int i = 0; i < 200 && txn_committed_offset(0) != 2; ++i) {
+    auto out = engine->poll_once();
+    for (auto [p, wait] : out.retries) {
+      std::this_thread::sleep_for(wait);
+      engine->retry_due(p);
+    }
+  }
+  CAF_CHECK_EQUAL(txn_committed_offset(0), 2);
+  CAF_CHECK_EQUAL(txn->committed, std::vector<std::string>{"out-ok"});
+  CAF_CHECK_EQUAL(dead_letters.sent_messages.size(), 1u);
+  CAF_CHECK_EQUAL(engine->aborted_transactions(), 3u);
+}
+
+CAF_TEST(exactly once needs the sequential executor) {
+  bool refused = false;
+  try {
+    declaration.consumes<std::string>(
+        "on_x", [](const std::string&) {},
+        {.exec = executor::concurrent,
+         .delivery = delivery_mode::exactly_once});
+  } catch (const config_error&) {
+    refused = true;
+  }
+  CAF_CHECK(refused);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -227,6 +227,27 @@ CAF_TEST(secrets come from files and never show in errors) {
   CAF_CHECK(contains(err, "is empty"));
 }
 
+CAF_TEST(delivery from any layer becomes the app wide delivery option) {
+  std::vector<std::string> warnings;
+  auto env = environment_layer(
+      std::vector<std::string>{"FASTKAFKA_DELIVERY=exactly_once"}, warnings);
+  CAF_CHECK(warnings.empty());
+  auto r = resolve_settings(none, none, env, none);
+  CAF_CHECK(r.delivery == delivery_guarantee::exactly_once);
+  CAF_CHECK_EQUAL(r.options.delivery.value_or(""), "exactly_once");
+  // --set beats the environment, as for every setting.
+  r = resolve_settings(none, none, env, cli_layer({"delivery=at_least_once"}));
+  CAF_CHECK_EQUAL(r.options.delivery.value_or(""), "at_least_once");
+  // Per registration it is a client option of that registration.
+  r = resolve_settings(none, none, none,
+                       cli_layer({"on_input.delivery=exactly_once"}));
+  CAF_CHECK(!r.options.delivery);
+  CAF_CHECK_EQUAL(r.registrations["on_input"].delivery.value_or(""),
+                  "exactly_once");
+  auto err = error_of([] { env_layer({"FASTKAFKA_DELIVERY=twice"}); });
+  CAF_CHECK(contains(err, "FASTKAFKA_DELIVERY"));
+}
+
 CAF_TEST(environment variables set options secrets and service settings) {
   temp_dir dir;
   auto path = dir.write("pw", "from-file");

@@ -16,6 +16,7 @@
 #include "fastkafka/kafka/consumer_port.hpp"
 #include "fastkafka/kafka/delivery.hpp"
 #include "fastkafka/kafka/producer_port.hpp"
+#include "fastkafka/kafka/transaction_port.hpp"
 
 namespace fastkafka::test {
 
@@ -254,6 +255,82 @@ private:
   std::mutex mtx_;
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> delivered_{0};
+};
+
+/// A transactional producer whose calls are journaled and answered as
+/// scripted: what a transaction sent moves to `committed` or `aborted`
+/// when it ends.
+class fake_transactions final : public kafka::transaction_port {
+public:
+  /// Calls in order: `init`, `begin`, `offsets [p]=o ...`, `commit`,
+  /// `abort`.
+  std::vector<std::string> journal;
+  /// Answers of the next calls of each kind (ok when empty).
+  std::deque<kafka::txn_result> begin_results;
+  std::deque<kafka::txn_result> offsets_results;
+  std::deque<kafka::txn_result> commit_results;
+  /// Values sent in transactions that committed, and that aborted.
+  std::vector<std::string> committed;
+  std::vector<std::string> aborted;
+  /// Offsets committed through transactions, per partition.
+  std::map<int32_t, int64_t> committed_offsets;
+
+  kafka::producer_port& sink() noexcept override { return sink_; }
+
+  kafka::txn_result init(std::chrono::milliseconds) override {
+    journal.push_back("init");
+    return {};
+  }
+  kafka::txn_result begin() override {
+    journal.push_back("begin");
+    return next(begin_results);
+  }
+  kafka::txn_result
+  send_offsets(std::span<const kafka::partition_offset> offsets,
+               const std::string&, const kafka::consumer_port&,
+               std::chrono::milliseconds) override {
+    std::string line = "offsets";
+    for (auto& po : offsets)
+      line += " [" + std::to_string(po.partition) +
+              "]=" + std::to_string(po.offset);
+    journal.push_back(line);
+    auto r = next(offsets_results);
+    if (r.ok())
+      pending_offsets_.assign(offsets.begin(), offsets.end());
+    return r;
+  }
+  kafka::txn_result commit(std::chrono::milliseconds) override {
+    journal.push_back("commit");
+    auto r = next(commit_results);
+    if (r.ok()) {
+      for (auto& m : sink_.sent_messages)
+        committed.push_back(m.value);
+      for (auto& po : pending_offsets_)
+        committed_offsets[po.partition] = po.offset;
+      sink_.sent_messages.clear();
+      pending_offsets_.clear();
+    }
+    return r;
+  }
+  kafka::txn_result abort(std::chrono::milliseconds) override {
+    journal.push_back("abort");
+    for (auto& m : sink_.sent_messages)
+      aborted.push_back(m.value);
+    sink_.sent_messages.clear();
+    pending_offsets_.clear();
+    return {};
+  }
+
+private:
+  static kafka::txn_result next(std::deque<kafka::txn_result>& q) {
+    if (q.empty())
+      return {};
+    auto r = q.front();
+    q.pop_front();
+    return r;
+  }
+  fake_producer sink_;
+  std::vector<kafka::partition_offset> pending_offsets_;
 };
 
 } // namespace fastkafka::test

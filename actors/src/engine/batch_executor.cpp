@@ -35,19 +35,25 @@ public:
 private:
   void run(std::vector<kafka::record>& records,
            const std::vector<size_t>& group) {
-    auto& first = records[group.front()];
     auto& last = records[group.back()];
     payloads_.clear();
     metas_.clear();
     members_.clear();
+    // Nothing of the group is committed before the call returned and its
+    // output was acknowledged.
+    auto* t = engine_.tracker().open(last.partition, last.offset);
     for (auto i : group) {
+      // Exactly-once: given up on in an aborted transaction.
+      if (engine_.dead_letter_due(records[i], t))
+        continue;
       payloads_.push_back(records[i].value);
       metas_.push_back(engine_.meta_of(records[i]));
       members_.push_back(&records[i]);
     }
-    // Nothing of the group is committed before the call returned and its
-    // output was acknowledged.
-    auto* t = engine_.tracker().open(last.partition, last.offset);
+    if (members_.empty()) {
+      commit_tracker::close(t);
+      return;
+    }
     failures_.clear();
     std::string failure;
     bool threw = false;
@@ -72,7 +78,7 @@ private:
       }
     }
     if (threw)
-      engine_.handler_failed(members_, -1, t, failure, first.offset,
+      engine_.handler_failed(members_, -1, t, failure, members_.front()->offset,
                              &engine_.batch());
     commit_tracker::close(t);
   }

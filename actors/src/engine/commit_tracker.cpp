@@ -58,6 +58,25 @@ void commit_tracker::seek(int32_t partition, int64_t offset) {
   st.confirmed = -1;
 }
 
+void commit_tracker::rewind_to(int32_t partition, int64_t offset) {
+  discard_from(partition, offset);
+  auto& st = state(partition);
+  if (st.position > offset)
+    st.position = offset;
+}
+
+void commit_tracker::abandon_pending() noexcept {
+  auto drop = [](ticket* t) {
+    t->discarded = true;
+    t->pending.store(0, std::memory_order_release);
+  };
+  for (auto& st : partitions_)
+    for (auto* t : st.queue)
+      drop(t);
+  for (auto* t : graveyard_)
+    drop(t);
+}
+
 std::vector<commit_tracker::rewind> commit_tracker::collect() {
   std::vector<rewind> rewinds;
   for (auto& st : partitions_) {

@@ -53,6 +53,15 @@ public:
   /// even when it lies before what the broker confirmed.
   void seek(int32_t partition, int64_t offset);
 
+  /// Undoes what was processed of `partition` from `offset` on (an aborted
+  /// transaction): its tickets are discarded and the commit position goes
+  /// back to `offset` if it was past it.
+  void rewind_to(int32_t partition, int64_t offset);
+
+  /// Counts every waiting delivery as failed and discarded: their
+  /// producer is gone, so no report can reach them any more.
+  void abandon_pending() noexcept;
+
   /// Retires done tickets, advances commit positions and reports failed
   /// deliveries (the caller seeks back to them).
   std::vector<rewind> collect();

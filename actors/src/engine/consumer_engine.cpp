@@ -1,6 +1,8 @@
 #include "consumer_engine.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "fastkafka/detail/clock.hpp"
@@ -93,6 +95,10 @@ void consumer_engine::attach(std::unique_ptr<kafka::consumer_port> port) {
   port_ = std::move(port);
 }
 
+void consumer_engine::attach_transactions(transaction_maker make) {
+  make_txn_ = std::move(make);
+}
+
 std::chrono::milliseconds consumer_engine::poll_wait() const {
   auto wait = settings_.poll_timeout;
   if (paused_.empty())
@@ -134,7 +140,16 @@ poll_outcome consumer_engine::poll_once() {
     if (stage_delay_.count() > 0)
       hold_until_due();
     auto handled_before = status_->handled.load();
-    executor_->handle(records_);
+    if (exactly_once())
+      begin_transaction();
+    {
+      // Whatever the handler sends, through any producer handle, joins
+      // the poll's transaction.
+      std::optional<kafka::transaction_scope> txn_scope;
+      if (in_txn_)
+        txn_scope.emplace(&txn_->sink());
+      executor_->handle(records_);
+    }
     if (!refetch_.empty()) [[unlikely]] {
       // Records handed out after a pause are fetched again on resume.
       for (auto [p, offset] : refetch_)
@@ -148,20 +163,192 @@ poll_outcome consumer_engine::poll_once() {
       status_->handler_duration.add(pending_durations_);
       status_->end_to_end_latency.add(pending_latencies_);
     }
-    for (auto& r : records_)
-      if (r.handle != nullptr)
-        port_->release(r);
-    records_.clear();
+    release_records();
     if (status_->handled.load() != handled_before)
       status_->last_handled_ms.store(wall_clock_ms(),
                                      std::memory_order_relaxed);
   }
   batch_.serve();
+  if (in_txn_)
+    finish_transaction();
   settle();
   port_->serve(std::chrono::milliseconds{0});
   commit_now(count == 0);
   refresh_status(false);
   return std::move(outcome_);
+}
+
+void consumer_engine::release_records() noexcept {
+  for (auto& r : records_)
+    if (r.handle != nullptr)
+      port_->release(r);
+  records_.clear();
+}
+
+namespace {
+
+// Bound of each transaction call; a call that times out is retriable and
+// tried again until `txn_patience` is spent.
+constexpr std::chrono::milliseconds txn_timeout{10000};
+constexpr int64_t txn_patience_ms = 30000;
+
+} // namespace
+
+kafka::txn_result
+consumer_engine::txn_call(const std::function<kafka::txn_result()>& call) {
+  auto give_up = monotonic_ms() + txn_patience_ms;
+  for (;;) {
+    auto r = call();
+    if (r.outcome != kafka::txn_outcome::retriable)
+      return r;
+    if (monotonic_ms() >= give_up) {
+      // Still failing: redo the batch rather than wait forever.
+      r.outcome = kafka::txn_outcome::abortable;
+      return r;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  }
+}
+
+std::string consumer_engine::batch_text() const {
+  return offsets_text(txn_first_);
+}
+
+void consumer_engine::begin_transaction() {
+  txn_first_.clear();
+  txn_failed_ = false;
+  for (auto& r : records_)
+    if (!paused(r.partition))
+      txn_first_.try_emplace(r.partition, r.offset);
+  if (txn_first_.empty())
+    return;
+  if (!txn_) {
+    std::string err;
+    auto made = make_txn_(err);
+    if (!made) {
+      release_records();
+      rewind_batch();
+      throw std::runtime_error(
+          "consumer " + spec_->name +
+          ": cannot create its transactional producer: " + err);
+    }
+    auto r =
+        txn_call([&] { return made->init(std::chrono::milliseconds{30000}); });
+    if (!r.ok()) {
+      release_records();
+      rewind_batch();
+      throw std::runtime_error("consumer " + spec_->name +
+                               ": cannot initialize transactions: " + r.error);
+    }
+    txn_ = std::move(made);
+  }
+  auto r = txn_call([&] { return txn_->begin(); });
+  if (r.ok()) {
+    in_txn_ = true;
+    return;
+  }
+  // Nothing was handled: the records are fetched again.
+  release_records();
+  abort_transaction("begin", r);
+}
+
+bool consumer_engine::dead_letter_due(const kafka::record& r,
+                                      kafka::ticket* t) {
+  if (due_letters_.empty())
+    return false;
+  auto it = due_letters_.find({r.partition, r.offset});
+  if (it == due_letters_.end())
+    return false;
+  auto tries = tries_before(r) + it->second.attempts;
+  if (next_stage_) {
+    if (next_stage_->write(r, it->second.error, tries, t, &batch_))
+      status_->retried.add(1);
+  } else if (dead_letters_.write(r, "handler", it->second.error, tries, t,
+                                 &batch_)) {
+    status_->dead_lettered.add(1);
+  }
+  due_letters_.erase(it);
+  return true;
+}
+
+void consumer_engine::finish_transaction() {
+  in_txn_ = false;
+  if (txn_failed_) {
+    // What the failed call sent before it threw must not commit.
+    abort_transaction("a handler failed", {kafka::txn_outcome::abortable,
+                                           "the handler threw", false});
+    return;
+  }
+  auto left = txn_->sink().flush(static_cast<int>(txn_timeout.count()));
+  batch_.serve();
+  auto rewinds = tracker_.collect();
+  if (left > 0 || !rewinds.empty() || tracker_.busy()) {
+    auto why = left > 0 ? fmt::format("{} outputs not delivered in time", left)
+                        : fmt::format("outputs of {} inputs not delivered",
+                                      std::max<size_t>(rewinds.size(), 1));
+    abort_transaction("delivery",
+                      {kafka::txn_outcome::abortable, std::move(why), false});
+    return;
+  }
+  auto offsets = tracker_.to_commit();
+  auto r = txn_call([&] {
+    return txn_->send_offsets(offsets, spec_->topic, *port_, txn_timeout);
+  });
+  if (!r.ok()) {
+    abort_transaction("send_offsets_to_transaction", r);
+    return;
+  }
+  r = txn_call([&] { return txn_->commit(txn_timeout); });
+  if (!r.ok()) {
+    abort_transaction("commit_transaction", r);
+    return;
+  }
+  if (!offsets.empty()) {
+    tracker_.sent(offsets);
+    on_committed(offsets, 0, {});
+  }
+}
+
+void consumer_engine::abort_transaction(const char* what,
+                                        const kafka::txn_result& why) {
+  in_txn_ = false;
+  ++aborts_;
+  auto cause = why;
+  if (cause.outcome != kafka::txn_outcome::fatal) {
+    auto r = txn_call([&] { return txn_->abort(txn_timeout); });
+    if (!r.ok())
+      cause = r;
+  }
+  bool fatal = cause.outcome == kafka::txn_outcome::fatal;
+  auto from = batch_text();
+  rewind_batch();
+  if (!fatal) {
+    log().warn("consumer {}: transaction aborted ({}: {}); consuming {} "
+               "again from{}",
+               spec_->name, what, why.error, spec_->topic, from);
+    return;
+  }
+  log().error("consumer {}: transactional producer {} ({}: {}); consuming {} "
+              "again from{} with a new producer",
+              spec_->name, cause.fenced ? "fenced" : "failed", what,
+              cause.error, spec_->topic, from);
+  // The producer is dropped: no delivery report can reach its tickets any
+  // more, so they may be retired.
+  batch_.clear();
+  txn_.reset();
+  tracker_.abandon_pending();
+  throw std::runtime_error("consumer " + spec_->name +
+                           ": transactional producer failed: " + cause.error);
+}
+
+void consumer_engine::rewind_batch() {
+  for (auto [p, first] : txn_first_) {
+    if (!assigned_.contains(p))
+      continue;
+    tracker_.rewind_to(p, first);
+    port_->seek(p, first);
+  }
+  txn_first_.clear();
 }
 
 void consumer_engine::retry_due(int32_t partition) {
@@ -263,6 +450,9 @@ bool consumer_engine::handler_failed(
   auto where = records.size() == 1
                    ? fmt::format("offset {}", first.offset)
                    : fmt::format("offsets {}-{}", first.offset, last.offset);
+  if (exactly_once())
+    // Outputs the failed call sent are in the transaction: it aborts.
+    txn_failed_ = true;
   if (decision.give_up) {
     auto& target = next_stage_ ? next_stage_->topic() : dead_letters_.topic();
     log().error("consumer {}: handler failed on {} [{}] {} (attempt {} of "
@@ -270,6 +460,13 @@ bool consumer_engine::handler_failed(
                 spec_->name, spec_->topic, p, where, decision.attempt,
                 decision.max_attempts, what, target);
     attempts_.done(p, key);
+    if (exactly_once()) {
+      // Written when the input comes again after the abort, in the
+      // transaction that commits its offset.
+      for (auto* r : records)
+        due_letters_[{r->partition, r->offset}] = {what, decision.attempt};
+      return true;
+    }
     for (auto* r : records) {
       // Tries count across stages: the retry headers carry them on.
       auto tries = tries_before(*r) + decision.attempt;
@@ -544,7 +741,8 @@ void consumer_engine::settle() {
 }
 
 void consumer_engine::commit_now(bool idle) {
-  if (tracker_.in_flight())
+  // Exactly-once offsets commit only inside their transaction.
+  if (exactly_once() || tracker_.in_flight())
     return;
   // Processed offsets are committed as they settle, one request at a time,
   // so that a crash re-delivers little more than what was in flight.
@@ -626,6 +824,8 @@ bool consumer_engine::commit_and_wait(std::span<const int32_t> partitions,
     all.assign(assigned_.begin(), assigned_.end());
     partitions = all;
   }
+  if (exactly_once())
+    return !tracker_.unconfirmed(partitions);
   while (tracker_.unconfirmed(partitions)) {
     auto left = deadline_ms - monotonic_ms();
     if (left <= 0)
@@ -676,6 +876,7 @@ void consumer_engine::on_revoked(std::span<const int32_t> partitions) {
   for (auto p : partitions) {
     tracker_.forget(p);
     attempts_.forget(p);
+    std::erase_if(due_letters_, [p](auto& d) { return d.first.first == p; });
     paused_.erase(p);
     user_paused_.erase(p);
     assigned_.erase(p);
@@ -704,6 +905,7 @@ void consumer_engine::on_lost(std::span<const int32_t> partitions) {
   for (auto p : partitions) {
     tracker_.forget(p);
     attempts_.forget(p);
+    std::erase_if(due_letters_, [p](auto& d) { return d.first.first == p; });
     paused_.erase(p);
     user_paused_.erase(p);
     assigned_.erase(p);
@@ -766,6 +968,13 @@ bool consumer_engine::shutdown(int64_t deadline_ms) {
   bool closed = port_->close(std::chrono::milliseconds{left});
   closed_ = true;
   batch_.clear();
+  if (txn_) {
+    auto& sink = txn_->sink();
+    log().info("producer {}.txn stopped; {} delivered, {} failed, {} "
+               "transactions aborted",
+               spec_->name, sink.delivered(), sink.failed(), aborts_);
+    txn_.reset();
+  }
   auto unconfirmed = tracker_.unconfirmed_positions();
   log().info("consumer {} stopped; offsets of {} confirmed by the broker:{}",
              spec_->name, spec_->topic, offsets_text(confirmed_log_));

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "fastkafka/detail/specs.hpp"
 #include "fastkafka/kafka/consumer_port.hpp"
 #include "fastkafka/kafka/delivery.hpp"
+#include "fastkafka/kafka/transaction_port.hpp"
 #include "fastkafka/settings.hpp"
 
 #include "commit_tracker.hpp"
@@ -54,6 +56,25 @@ public:
   /// Gives the engine its client; the client's listener must be this.
   void attach(std::unique_ptr<kafka::consumer_port> port);
 
+  /// Makes a transactional producer; null (and `err` filled) on failure.
+  using transaction_maker =
+      std::function<std::unique_ptr<kafka::transaction_port>(std::string&)>;
+
+  /// Makes the registration exactly-once: each poll's records are handled
+  /// inside one transaction of a producer made by `make` (again after a
+  /// fatal error), which also commits their offsets; the engine then never
+  /// commits offsets itself.
+  void attach_transactions(transaction_maker make);
+
+  /// Whether each poll runs in a transaction.
+  bool exactly_once() const noexcept { return static_cast<bool>(make_txn_); }
+
+  /// Under exactly-once, a dead letter that waits for its input to be
+  /// consumed again (its first attempt's transaction was aborted, to drop
+  /// what the failed call had sent): writes it into the current
+  /// transaction and returns true; false for any other record.
+  bool dead_letter_due(const kafka::record& r, kafka::ticket* t);
+
   /// Fetches and handles one poll's records, settles deliveries and
   /// commits what is done.
   poll_outcome poll_once();
@@ -87,6 +108,9 @@ public:
     return *spec_;
   }
   actors::consumer_status& status() noexcept { return *status_; }
+
+  /// Transactions aborted so far (exactly-once).
+  uint64_t aborted_transactions() const noexcept { return aborts_; }
 
   /// The offsets the broker confirmed so far, per partition.
   const std::map<int32_t, int64_t>& confirmed() const noexcept {
@@ -196,6 +220,13 @@ private:
   void call_hook(const rebalance_hook& hook, const char* which,
                  std::span<const int32_t> partitions);
   void settle();
+  void release_records() noexcept;
+  void begin_transaction();
+  void finish_transaction();
+  kafka::txn_result txn_call(const std::function<kafka::txn_result()>& call);
+  void abort_transaction(const char* what, const kafka::txn_result& why);
+  void rewind_batch();
+  std::string batch_text() const;
   void commit_now(bool idle);
   bool drain(std::span<const int32_t> partitions, int64_t deadline_ms);
   bool commit_and_wait(std::span<const int32_t> partitions,
@@ -257,6 +288,24 @@ private:
   handler_controls controls_{*this};
   /// Acknowledgements not yet given (manual mode).
   std::vector<std::shared_ptr<fastkafka::detail::ack_state>> acks_;
+  transaction_maker make_txn_;
+  std::unique_ptr<kafka::transaction_port> txn_;
+  /// Whether the current poll's transaction is open.
+  bool in_txn_ = false;
+  /// A handler threw in the current transaction: it must not commit.
+  bool txn_failed_ = false;
+  /// First offset per partition of the current transaction's records:
+  /// where an abort rewinds to (the last committed offsets, since every
+  /// poll commits or rewinds).
+  std::map<int32_t, int64_t> txn_first_;
+  struct due_letter {
+    std::string error;
+    int attempts = 0;
+  };
+  /// Dead letters to write when their input comes again (exactly-once).
+  std::map<std::pair<int32_t, int64_t>, due_letter> due_letters_;
+  /// Aborted transactions so far (for tests and status).
+  uint64_t aborts_ = 0;
   /// Deadline of a stop in progress; 0 while running.
   int64_t stop_deadline_ms_ = 0;
   bool closed_ = false;

@@ -25,6 +25,10 @@ public:
         continue; // fetched again after the seek (or the resume)
       }
       auto* t = engine_.tracker().open(r.partition, r.offset);
+      if (engine_.dead_letter_due(r, t)) {
+        commit_tracker::close(t);
+        continue;
+      }
       auto meta = engine_.meta_of(r);
       engine_.begin_call(r, t, meta);
       decode_error derr;

@@ -144,6 +144,14 @@ public:
                                  ? spec.topic + ".dlq"
                                  : std::move(options.dead_letter_topic);
     spec.options = std::move(options.options);
+    if (options.delivery && !spec.options.delivery)
+      spec.options.delivery = to_string(*options.delivery);
+    if (options.delivery == delivery_mode::exactly_once &&
+        options.exec == executor::concurrent)
+      throw config_error("consumes " + spec.name +
+                         ": exactly_once delivery needs the sequential "
+                         "executor: a poll's transaction commits the offsets "
+                         "of all its messages at once");
     spec.retry = options.retry;
     spec.benchmark = options.benchmark;
     spec.exec = options.exec;

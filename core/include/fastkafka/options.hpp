@@ -202,6 +202,12 @@ struct client_options {
   /// `isolation.level`: `read_uncommitted` or `read_committed`; default
   /// FastKafka's `read_uncommitted` (librdkafka: `read_committed`).
   std::optional<std::string> isolation_level;
+  /// Framework: `at_least_once` (the default) or `exactly_once`: each
+  /// poll's outputs, dead letters and consumed offsets commit together in
+  /// one transaction (see `delivery_mode`). Not in the description below
+  /// (Boost.Describe takes at most 52 members): `merge` and the option
+  /// code name it by hand.
+  std::optional<std::string> delivery;
 
   /// Any other librdkafka property, passed through as is.
   std::map<std::string, std::string> librdkafka;

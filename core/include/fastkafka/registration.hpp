@@ -59,6 +59,21 @@ struct benchmark_options {
   std::optional<size_t> sliding_window_size;
 };
 
+/// What a consumer promises about its outputs when it crashes.
+enum class delivery_mode {
+  /// Offsets are committed after the outputs were acknowledged: a crash
+  /// may repeat outputs, never lose an input.
+  at_least_once,
+  /// Each poll's outputs, dead letters and offsets commit in one Kafka
+  /// transaction: a `read_committed` reader sees each input's outputs once.
+  exactly_once,
+};
+
+/// The option value of `m` (`at_least_once`, `exactly_once`).
+constexpr const char* to_string(delivery_mode m) noexcept {
+  return m == delivery_mode::exactly_once ? "exactly_once" : "at_least_once";
+}
+
 /// How a consumer runs its handler (FastKafka's executors).
 enum class executor {
   /// One call at a time, in offset order per partition.
@@ -134,6 +149,10 @@ struct consumes_options {
   /// Other addresses for the app's broker names (the same names as the
   /// app's `kafka_brokers`, or the registration is rejected).
   std::optional<broker_map> brokers;
+  /// At-least-once or exactly-once; when unset, the `delivery` option
+  /// decides (app-wide, `--set NAME.delivery=...`, default at-least-once).
+  /// Exactly-once needs the sequential executor (or a batch handler).
+  std::optional<delivery_mode> delivery;
 };
 
 /// Settings of one `produces` registration.

@@ -55,6 +55,8 @@ void for_each_field(Options& opts, F&& f) {
                                   std::map<std::string, std::string>>)
       f(member.name, field);
   });
+  // Beyond Boost.Describe's member limit (see client_options::delivery).
+  f("delivery", opts.delivery);
 }
 
 inline // The explicitly set values of `opts` as text, keyed by name.

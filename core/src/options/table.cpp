@@ -22,6 +22,7 @@ constexpr std::array auto_offset_reset_values{"earliest"sv, "latest"sv,
 constexpr std::array assignment_values{"range"sv, "roundrobin"sv,
                                        "cooperative-sticky"sv};
 constexpr std::array isolation_values{"read_uncommitted"sv, "read_committed"sv};
+constexpr std::array delivery_values{"at_least_once"sv, "exactly_once"sv};
 
 constexpr auto consumer = client_role::consumer;
 constexpr auto producer = client_role::producer;
@@ -69,7 +70,7 @@ constexpr option_info rejected(std::string_view name, client_role roles,
 // One row per field of `client_options`, in the same order. Ranges are
 // librdkafka 2.0.2's, so that a bad value fails here, by FastKafka's name,
 // rather than inside librdkafka by its own.
-constexpr std::array<option_info, 51> table{{
+constexpr std::array<option_info, 52> table{{
     // -- both clients
     text("bootstrap_servers", "bootstrap.servers", both),
     text("client_id", "client.id", both),
@@ -151,6 +152,7 @@ constexpr std::array<option_info, 51> table{{
     flag("exclude_internal_topics", "", consumer),
     one_of("isolation_level", "isolation.level", consumer, isolation_values,
            "read_uncommitted"),
+    one_of("delivery", "", consumer, delivery_values, "at_least_once"),
 }};
 
 // librdkafka's own defaults where the rules of `validate_client` need them

@@ -22,6 +22,8 @@ client_options merge(const client_options& base, const client_options& top) {
       dst = src;
     }
   });
+  if (top.delivery)
+    result.delivery = top.delivery;
   return result;
 }
 
@@ -92,7 +94,20 @@ consumer_settings resolve_consumer_settings(const client_options& merged) {
       value_or_default(merged.enable_auto_commit, "enable_auto_commit");
   out.commit_interval = milliseconds{value_or_default(
       merged.auto_commit_interval_ms, "auto_commit_interval_ms")};
+  out.exactly_once = merged.delivery == "exactly_once";
   return out;
+}
+
+std::string consumer_transactional_id(const client_options& merged,
+                                      const std::string& group_id,
+                                      const std::string& registration,
+                                      int worker_index) {
+  auto id = merged.transactional_id && !merged.transactional_id->empty()
+                ? *merged.transactional_id
+                : group_id + "." + registration;
+  if (worker_index >= 0)
+    id += "." + std::to_string(worker_index);
+  return id;
 }
 
 } // namespace fastkafka

@@ -34,6 +34,7 @@
 #include "fastkafka/app.hpp"
 #include "fastkafka/kafka/consumer_port.hpp"
 #include "fastkafka/kafka/producer_port.hpp"
+#include "fastkafka/kafka/transaction_port.hpp"
 #include "fastkafka/options.hpp"
 #include "fastkafka/restart_budget.hpp"
 #include "fastkafka/supervision.hpp"
@@ -91,6 +92,11 @@ struct client_factory {
       const client_options& options, const std::string& group_id,
       kafka::consumer_listener& listener, std::string& err)>
       consumer;
+  /// The transactional producer of an exactly-once consumer (options
+  /// carry its `transactional_id`).
+  std::function<std::unique_ptr<kafka::transaction_port>(
+      const std::string& name, const client_options& options, std::string& err)>
+      transactional;
 };
 
 /// Everything a client supervisor needs to know about its cluster.

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fastkafka/detail/producer_slot.hpp"
 #include "fastkafka/log.hpp"
 
 namespace fastkafka::kafka {
@@ -82,6 +83,24 @@ private:
   std::string_view trace_;
   trace_log_scope log_;
   delivery_scope* previous_;
+};
+
+/// While alive, what this thread sends through any producer client goes to
+/// `sink` instead (with the client's topic when the message names none):
+/// the outputs and dead letters of an exactly-once consumer's batch join
+/// its transaction wherever the handler sent them.
+class transaction_scope {
+public:
+  explicit transaction_scope(fastkafka::detail::message_sink* sink) noexcept;
+  transaction_scope(const transaction_scope&) = delete;
+  transaction_scope& operator=(const transaction_scope&) = delete;
+  ~transaction_scope() noexcept;
+
+  /// The sink of this thread's innermost scope, or null.
+  static fastkafka::detail::message_sink* current() noexcept;
+
+private:
+  fastkafka::detail::message_sink* previous_;
 };
 
 } // namespace fastkafka::kafka
