@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "fastkafka/detail/clock.hpp"
 #include "fastkafka/log.hpp"
@@ -305,8 +306,23 @@ void consumer_engine::finish_transaction() {
   }
   if (!offsets.empty()) {
     tracker_.sent(offsets);
-    on_committed(offsets, 0, {});
+    record_answer(offsets, 0, {});
+    mirror(std::move(offsets));
   }
+}
+
+void consumer_engine::mirror(std::vector<partition_offset> offsets) {
+  // The transaction committed these offsets already. They are committed
+  // once more, plainly, for brokers that answer TxnOffsetCommit without
+  // storing it (librdkafka's mock, the embedded broker): a restart there
+  // resumes after the last committed transaction too. On Kafka it repeats
+  // what is stored; it never runs ahead of a committed transaction.
+  if (mirror_in_flight_) {
+    mirror_next_ = std::move(offsets);
+    return;
+  }
+  mirror_in_flight_ = true;
+  port_->commit(offsets);
 }
 
 void consumer_engine::abort_transaction(const char* what,
@@ -762,6 +778,32 @@ void consumer_engine::commit_now(bool idle) {
 
 void consumer_engine::on_committed(std::span<const partition_offset> offsets,
                                    int error, std::string_view error_text) {
+  if (!exactly_once()) {
+    record_answer(offsets, error, error_text);
+    return;
+  }
+  // Only mirrors of committed transactions are sent plainly.
+  mirror_in_flight_ = false;
+  bool refused = error != 0;
+  for (auto& po : offsets)
+    refused = refused || po.error != 0;
+  if (refused) {
+    auto now = monotonic_ms();
+    if (now - last_commit_error_log_ms_ >= 1000) {
+      last_commit_error_log_ms_ = now;
+      log().debug("consumer {}: plain repeat of the transaction's offsets of "
+                  "{}{} was refused: {}",
+                  spec_->name, spec_->topic, offsets_text(offsets),
+                  error_text.empty() ? kafka::error_name(error)
+                                     : std::string{error_text});
+    }
+  }
+  if (!mirror_next_.empty())
+    mirror(std::exchange(mirror_next_, {}));
+}
+
+void consumer_engine::record_answer(std::span<const partition_offset> offsets,
+                                    int error, std::string_view error_text) {
   auto failed = tracker_.answered(offsets, error);
   for (auto& po : offsets)
     if (error == 0 && po.error == 0)
@@ -964,6 +1006,14 @@ bool consumer_engine::shutdown(int64_t deadline_ms) {
   // Closing revokes the assignment (on_revoked commits once more, within
   // the same deadline) and leaves the group, so that partitions move to
   // other members at once.
+  // The last plain repeat of a transaction's offsets is waited for, so
+  // that a broker that keeps only those resumes where this one stopped.
+  if (!mirror_next_.empty() && !mirror_in_flight_)
+    mirror(std::exchange(mirror_next_, {}));
+  while ((mirror_in_flight_ || !mirror_next_.empty()) &&
+         monotonic_ms() < deadline_ms)
+    port_->serve(std::chrono::milliseconds{
+        std::clamp<int64_t>(deadline_ms - monotonic_ms(), 1, 50)});
   auto left = std::max<int64_t>(0, deadline_ms - monotonic_ms());
   bool closed = port_->close(std::chrono::milliseconds{left});
   closed_ = true;

@@ -228,6 +228,9 @@ private:
   void rewind_batch();
   std::string batch_text() const;
   void commit_now(bool idle);
+  void record_answer(std::span<const partition_offset> offsets, int error,
+                     std::string_view error_text);
+  void mirror(std::vector<partition_offset> offsets);
   bool drain(std::span<const int32_t> partitions, int64_t deadline_ms);
   bool commit_and_wait(std::span<const int32_t> partitions,
                        int64_t deadline_ms);
@@ -309,6 +312,10 @@ private:
   /// Deadline of a stop in progress; 0 while running.
   int64_t stop_deadline_ms_ = 0;
   bool closed_ = false;
+  /// Exactly-once: a plain commit repeating the offsets a transaction
+  /// committed is in flight; `mirror_next_` waits for its answer.
+  bool mirror_in_flight_ = false;
+  std::vector<partition_offset> mirror_next_;
 };
 
 } // namespace fastkafka::engine
