@@ -11,7 +11,8 @@ mark_as_advanced(FASTKAFKA_INSTALL_CMAKEDIR)
 
 # Public headers: each layer's include/ tree. The Kafka adapter is the one
 # layer whose headers name librdkafka; only its ports (consumer, producer,
-# transactions), which the runtime's headers use, are installed.
+# transactions) and the offset reset, which the runtime's and the CLI's
+# headers use, are installed.
 foreach(layer codecs core actors docs_gen ops workers cli)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${layer}/include/
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT fastkafka
@@ -20,6 +21,7 @@ endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/kafka/include/fastkafka/kafka/consumer_port.hpp
               ${PROJECT_SOURCE_DIR}/kafka/include/fastkafka/kafka/producer_port.hpp
               ${PROJECT_SOURCE_DIR}/kafka/include/fastkafka/kafka/transaction_port.hpp
+              ${PROJECT_SOURCE_DIR}/kafka/include/fastkafka/kafka/offset_reset.hpp
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/fastkafka/kafka COMPONENT fastkafka)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/testing/include/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT testing
