@@ -49,19 +49,27 @@ bool dead_letter_writer::write(const kafka::record& r, std::string_view reason,
   headers.emplace_back(dlq_header::consumer, registration_);
   headers.emplace_back(dlq_header::attempts, tries);
   std::string err;
-  bool ok = false;
-  {
-    kafka::delivery_scope scope{t, batch};
-    ok = sink_ != nullptr &&
-         sink_->send({target_, r.key, r.value, headers}, err);
-  }
-  if (!ok) {
+  bool ok =
+      send_for_input(sink_, {target_, r.key, r.value, headers}, t, batch, err);
+  if (!ok)
     log().error("consumer {}: cannot dead-letter {} [{}] offset {} to {}: {}",
-                registration_, source_, r.partition, r.offset, target_,
-                sink_ ? err : std::string{"no dead-letter producer"});
-    if (t != nullptr)
-      t->failed.store(true, std::memory_order_relaxed);
+                registration_, source_, r.partition, r.offset, target_, err);
+  return ok;
+}
+
+bool send_for_input(fastkafka::detail::message_sink* sink,
+                    const fastkafka::detail::outbound_message& msg,
+                    kafka::ticket* t, kafka::delivery_batch* batch,
+                    std::string& err) {
+  bool ok = false;
+  if (sink == nullptr) {
+    err = "no dead-letter producer";
+  } else {
+    kafka::delivery_scope scope{t, batch};
+    ok = sink->send(msg, err);
   }
+  if (!ok && t != nullptr)
+    t->failed.store(true, std::memory_order_relaxed);
   return ok;
 }
 

@@ -9,6 +9,14 @@
 
 namespace fastkafka::engine {
 
+/// Hands `msg` to `sink` as part of `t`: the input's offset waits for its
+/// acknowledgement. A message that cannot be handed over fails the ticket,
+/// so that the input is consumed again; `err` then says why.
+bool send_for_input(fastkafka::detail::message_sink* sink,
+                    const fastkafka::detail::outbound_message& msg,
+                    kafka::ticket* t, kafka::delivery_batch* batch,
+                    std::string& err);
+
 /// Writes a registration's dead letters: the input's key, value and
 /// headers unchanged, followed by the `fastkafka.dlq.*` headers saying why
 /// (see `fastkafka/dead_letter.hpp`). Letters from a retry topic name the

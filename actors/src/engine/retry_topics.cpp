@@ -6,6 +6,8 @@
 #include "fastkafka/log.hpp"
 #include "fastkafka/retry_topic.hpp"
 
+#include "dead_letters.hpp"
+
 namespace fastkafka::engine {
 
 namespace {
@@ -100,19 +102,11 @@ bool retry_writer::write(const kafka::record& r, std::string_view error,
       attempts,      error,
       registration_, fastkafka::detail::wall_clock_ms() + delay_.count()};
   std::string err;
-  bool ok = false;
-  {
-    kafka::delivery_scope scope{t, batch};
-    ok = sink_ != nullptr &&
-         sink_->send({target_, r.key, r.value, headers.view()}, err);
-  }
-  if (!ok) {
+  bool ok = send_for_input(sink_, {target_, r.key, r.value, headers.view()}, t,
+                           batch, err);
+  if (!ok)
     log().error("consumer {}: cannot move {} [{}] offset {} to {}: {}",
-                registration_, source_, r.partition, r.offset, target_,
-                sink_ ? err : std::string{"no dead-letter producer"});
-    if (t != nullptr)
-      t->failed.store(true, std::memory_order_relaxed);
-  }
+                registration_, source_, r.partition, r.offset, target_, err);
   return ok;
 }
 
